@@ -12,7 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['Head', 'MultiHeadAttention', 'CausalSelfAttention']
+__all__ = ['Head', 'MultiHeadAttention', 'CausalSelfAttention', 'KVCache', 'apply_rotary', 'causal_mask']
 
 # %% ../nbs/02_attention.ipynb #de6d21b1
 class Head(nn.Module):
@@ -54,23 +54,87 @@ class MultiHeadAttention(nn.Module):
 
 # %% ../nbs/02_attention.ipynb #77755d57
 class CausalSelfAttention(nn.Module):
-    "Multi-head causal self-attention with a fused qkv projection and `scaled_dot_product_attention`."
+    "Multi-head causal self-attention: fused qkv projection, optional rotary positions, sliding window and key/value cache."
     def __init__(self,
                  n_embd: int,  # width of the residual stream
                  n_head: int,  # number of heads; must divide `n_embd`
                  dropout: float = 0.0,  # dropout on attention weights and on the output
-                 bias: bool = True):  # bias in the projections
+                 bias: bool = True,  # bias in the projections
+                 rope: bool = False,  # rotate queries and keys by their positions (rotary embeddings)
+                 window: int | None = None):  # each query sees at most this many latest positions (None: all)
         super().__init__()
         if n_embd % n_head: raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head}).")
-        self.n_head, self.n_embd, self.dropout = n_head, n_embd, dropout
+        if rope and (n_embd // n_head) % 2:
+            raise ValueError(f"Rotary embeddings need an even head size; n_embd // n_head = {n_embd // n_head}.")
+        if window is not None and window < 1: raise ValueError(f"window must be a positive integer or None; got {window}.")
+        self.n_head, self.n_embd, self.dropout, self.rope, self.window = n_head, n_embd, dropout, rope, window
         self.c_attn = nn.Linear(n_embd, 3 * n_embd, bias=bias)  # q, k, v for all heads at once
         self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
         self.resid_dropout = nn.Dropout(dropout)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self,
+                x: torch.Tensor,  # (B, T, C) inputs
+                cache: KVCache | None = None  # keys and values of earlier tokens; updated in place
+               ) -> torch.Tensor:  # (B, T, C) outputs
         B, T, C = x.shape
         q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
         q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, nh, T, hs)
-        y = F.scaled_dot_product_attention(q, k, v, dropout_p=self.dropout if self.training else 0.0, is_causal=True)
+        start = 0 if cache is None else cache.pos  # absolute position of x's first token
+        if self.rope:
+            pos = torch.arange(start, start + T, device=x.device)
+            q, k = apply_rotary(q, pos), apply_rotary(k, pos)
+        if cache is not None:  # the next token needs at most window - 1 earlier keys
+            k, v = cache.update(k, v, keep=None if self.window is None else self.window - 1)
+        S, W = k.size(2), self.window or k.size(2)  # S keys: S - T earlier ones, then x's own
+        dropout_p = self.dropout if self.training else 0.0
+        if S == T and T <= W:  # the usual case, training included: the plain causal mask
+            y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_p, is_causal=True)
+        elif T == 1 and S <= W:  # one new token that may see every cached key
+            y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_p)
+        else:
+            y = F.scaled_dot_product_attention(q, k, v, attn_mask=causal_mask(T, S, W, x.device), dropout_p=dropout_p)
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C): heads side by side again
         return self.resid_dropout(self.c_proj(y))
+
+# %% ../nbs/02_attention.ipynb #f3887cd3
+class KVCache:
+    "One attention layer's keys and values for the tokens seen so far, and the position of the next token."
+    def __init__(self): self.k, self.v, self.pos = None, None, 0
+
+    def update(self,
+               k: torch.Tensor,  # (B, nh, T, hs) keys of the new tokens
+               v: torch.Tensor,  # (B, nh, T, hs) their values
+               keep: int | None = None  # how many of the latest keys to remember afterwards (None: all)
+              ) -> tuple[torch.Tensor, torch.Tensor]:  # every key and value, old then new
+        "Append new keys and values, return all of them, and remember the last `keep`."
+        if self.k is not None: k, v = torch.cat([self.k, k], dim=2), torch.cat([self.v, v], dim=2)
+        self.pos += k.size(2) - len(self)
+        if keep is None: self.k, self.v = k, v
+        else: self.k, self.v = k[:, :, max(0, k.size(2) - keep):], v[:, :, max(0, k.size(2) - keep):]
+        return k, v
+
+    def __len__(self): return 0 if self.k is None else self.k.size(2)
+    def __repr__(self): return f"KVCache(len={len(self)}, pos={self.pos})"
+
+# %% ../nbs/02_attention.ipynb #959f339d
+def apply_rotary(x: torch.Tensor,  # (..., T, hs) queries or keys; hs even
+                 pos: torch.Tensor,  # (T,) absolute position of each row
+                 base: float = 10000.0  # the slowest pair turns once every 2π·base positions
+                ) -> torch.Tensor:  # x with channel i and i + hs/2 rotated as a pair
+    "Rotate each channel pair of `x` by an angle proportional to its position (rotary embeddings)."
+    half = x.size(-1) // 2
+    freq = base ** (-torch.arange(half, device=x.device, dtype=torch.float32) / half)  # (hs/2,): 1 down to ~1/base
+    angle = pos.to(torch.float32)[:, None] * freq  # (T, hs/2)
+    cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
+    x1, x2 = x[..., :half], x[..., half:]
+    return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
+
+def causal_mask(T: int,  # number of queries: the last T of the S positions
+                S: int,  # number of keys
+                window: int | None = None,  # a query sees at most this many latest positions, itself included
+                device=None) -> torch.Tensor:  # (T, S) bool, True where attention is allowed
+    "Boolean attention mask for `T` queries over `S` keys ending at the same position, optionally windowed."
+    q_pos = torch.arange(S - T, S, device=device)[:, None]  # (T, 1)
+    k_pos = torch.arange(S, device=device)[None, :]  # (1, S)
+    allowed = k_pos <= q_pos
+    return allowed if window is None else allowed & (k_pos > q_pos - window)

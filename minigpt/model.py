@@ -11,7 +11,7 @@ from dataclasses import dataclass, asdict, fields
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
-from .attention import CausalSelfAttention
+from .attention import CausalSelfAttention, KVCache
 
 # %% auto #0
 __all__ = ['ConfigError', 'GPTConfig', 'MLP', 'Block', 'GPT', 'param_groups', 'flops_per_token', 'generate']
@@ -36,6 +36,7 @@ class GPTConfig:
     n_embd: int = 128  # width of the residual stream
     dropout: float = 0.0  # dropout probability, in [0, 1)
     bias: bool = True  # biases in Linear layers and LayerNorms
+    pos_emb: str = 'learned'  # positions: 'learned' (a table, GPT-2) or 'rope' (rotary, sliding window)
 
     def __post_init__(self):
         for name in ('vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd'):
@@ -48,6 +49,10 @@ class GPTConfig:
                               f"try n_head in {ok} or an n_embd that is a multiple of {self.n_head}.")
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"dropout must be in [0, 1); got {self.dropout}.")
+        if self.pos_emb not in ('learned', 'rope'):
+            raise ConfigError(f"pos_emb must be 'learned' or 'rope'; got {self.pos_emb!r}.")
+        if self.pos_emb == 'rope' and (self.n_embd // self.n_head) % 2:
+            raise ConfigError(f"pos_emb='rope' needs an even head size n_embd // n_head; got {self.n_embd // self.n_head}.")
 
     @classmethod
     def preset(cls, name: str, **overrides) -> GPTConfig:
@@ -83,12 +88,14 @@ class Block(nn.Module):
     def __init__(self, cfg: GPTConfig):
         super().__init__()
         self.ln_1 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
-        self.attn = CausalSelfAttention(cfg.n_embd, cfg.n_head, cfg.dropout, cfg.bias)
+        rope = cfg.pos_emb == 'rope'
+        self.attn = CausalSelfAttention(cfg.n_embd, cfg.n_head, cfg.dropout, cfg.bias, rope=rope,
+                                        window=cfg.block_size if rope else None)
         self.ln_2 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         self.mlp = MLP(cfg)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attn(self.ln_1(x))  # communicate
+    def forward(self, x: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
+        x = x + self.attn(self.ln_1(x), cache)  # communicate
         return x + self.mlp(self.ln_2(x))  # compute
 
 # %% ../nbs/03_model.ipynb #385967fe
@@ -99,10 +106,10 @@ class GPT(nn.Module):
         self.cfg = cfg
         self.transformer = nn.ModuleDict(dict(
             wte=nn.Embedding(cfg.vocab_size, cfg.n_embd),
-            wpe=nn.Embedding(cfg.block_size, cfg.n_embd),
             drop=nn.Dropout(cfg.dropout),
             h=nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer)),
             ln_f=nn.LayerNorm(cfg.n_embd, bias=cfg.bias)))
+        if cfg.pos_emb == 'learned': self.transformer.wpe = nn.Embedding(cfg.block_size, cfg.n_embd)
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
         self.lm_head.weight = self.transformer.wte.weight  # weight tying: one tensor, two roles
         self.apply(self._init_weights)
@@ -113,22 +120,41 @@ class GPT(nn.Module):
         if isinstance(module, (nn.Linear, nn.Embedding)): nn.init.normal_(module.weight, mean=0.0, std=0.02)
         if isinstance(module, nn.Linear) and module.bias is not None: nn.init.zeros_(module.bias)
 
-    def forward(self, idx: torch.Tensor, targets: torch.Tensor | None = None) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def forward(self,
+                idx: torch.Tensor,  # (B, T) token ids
+                targets: torch.Tensor | None = None,  # (B, T) next-token ids, for the loss
+                cache: list[KVCache] | None = None  # from `make_cache`: idx continues the cached tokens
+               ) -> tuple[torch.Tensor, torch.Tensor | None]:
         "Logits `(B, T, vocab_size)` for ids `idx` `(B, T)`, and the cross-entropy loss if `targets` are given."
         B, T = idx.shape
-        if T > self.cfg.block_size:
-            raise ValueError(f"Sequence length {T} exceeds block_size {self.cfg.block_size}; crop the context first.")
-        pos = torch.arange(T, device=idx.device)
-        x = self.transformer.drop(self.transformer.wte(idx) + self.transformer.wpe(pos))  # (B, T, C)
-        for block in self.transformer.h: x = block(x)
+        start = 0 if cache is None else cache[0].pos  # position of idx's first token
+        x = self.transformer.wte(idx)  # (B, T, C)
+        if self.cfg.pos_emb == 'learned':
+            if start + T > self.cfg.block_size:
+                raise ValueError(f"Sequence length {start + T} exceeds block_size {self.cfg.block_size}; crop the context first"
+                                 f"{' (learned positions end at block_size, so a cache cannot go further)' if start else ''}.")
+            x = x + self.transformer.wpe(torch.arange(start, start + T, device=idx.device))
+        x = self.transformer.drop(x)
+        for i, block in enumerate(self.transformer.h): x = block(x, None if cache is None else cache[i])
         logits = self.lm_head(self.transformer.ln_f(x))  # (B, T, vocab_size)
         loss = None if targets is None else F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
         return logits, loss
 
+    def make_cache(self) -> list[KVCache]:
+        "An empty key/value cache, one `KVCache` per block, for `forward(idx, cache=...)`."
+        return [KVCache() for _ in self.transformer.h]
+
+    @property
+    def receptive_field(self) -> int:
+        "How many of the latest tokens can influence the next prediction."
+        if self.cfg.pos_emb == 'learned': return self.cfg.block_size
+        return self.cfg.n_layer * (self.cfg.block_size - 1) + 1  # each layer looks block_size - 1 further back
+
     def num_params(self, non_embedding: bool = False) -> int:
         "Number of parameters, tied weights counted once; `non_embedding` leaves out the position table."
         n = sum(p.numel() for p in self.parameters())  # parameters() yields a shared tensor once
-        return n - self.transformer.wpe.weight.numel() if non_embedding else n
+        wpe = self.transformer.wpe.weight.numel() if 'wpe' in self.transformer else 0
+        return n - wpe if non_embedding else n
 
 # %% ../nbs/03_model.ipynb #770778f9
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
@@ -148,29 +174,19 @@ def flops_per_token(cfg: GPTConfig, seq_len: int | None = None) -> int:
 
 # %% ../nbs/03_model.ipynb #e388bd3c
 @torch.no_grad()
-def _filter_logits(logits: torch.Tensor, temperature: float, top_k: int | None, top_p: float | None) -> torch.Tensor:
-    logits = logits / temperature
-    if top_k is not None:
-        kth = torch.topk(logits, min(top_k, logits.size(-1))).values[..., -1:]
-        logits = logits.masked_fill(logits < kth, float('-inf'))
-    if top_p is not None:
-        sorted_logits, order = logits.sort(dim=-1, descending=True)
-        cum = sorted_logits.softmax(-1).cumsum(-1)
-        drop = cum - sorted_logits.softmax(-1) >= top_p  # mass before this token already reaches p
-        logits = logits.masked_fill(drop.scatter(-1, order, drop), float('-inf'))
-    return logits
-
-@torch.no_grad()
-def generate(model: GPT, idx: torch.Tensor, max_new_tokens: int, temperature: float = 1.0,
-             top_k: int | None = None, top_p: float | None = None,
-             generator: torch.Generator | None = None) -> torch.Tensor:
-    "Extend ids `idx` `(B, T)` by `max_new_tokens` sampled ids, cropping the context to `block_size`."
+def generate(model: GPT,
+             idx: torch.Tensor,  # (B, T) prompt ids
+             max_new_tokens: int,  # how many ids to append
+             temperature: float = 1.0,  # 0 picks the most likely id
+             top_k: int | None = None,  # keep only the k most likely ids
+             top_p: float | None = None,  # keep the smallest set of ids whose probability reaches p
+             generator: torch.Generator | None = None  # random source, for reproducible samples
+            ) -> torch.Tensor:  # (B, T + max_new_tokens) ids
+    "Extend ids `idx` by `max_new_tokens` sampled ids, recomputing the cropped context at every step."
+    from minigpt.sampling import filter_logits  # the filters live in the sampling chapter
     for _ in range(max_new_tokens):
-        logits, _ = model(idx[:, -model.cfg.block_size:])
-        logits = logits[:, -1, :]
-        if temperature == 0: nxt = logits.argmax(-1, keepdim=True)
-        else:
-            probs = F.softmax(_filter_logits(logits, temperature, top_k, top_p), dim=-1)
-            nxt = torch.multinomial(probs, 1, generator=generator)
+        logits, _ = model(idx[:, -model.receptive_field:])
+        probs = F.softmax(filter_logits(logits[:, -1, :], temperature=temperature, top_k=top_k, top_p=top_p), dim=-1)
+        nxt = torch.multinomial(probs.cpu(), 1, generator=generator).to(idx.device)  # (B, 1)
         idx = torch.cat([idx, nxt], dim=1)
     return idx
