@@ -180,13 +180,13 @@ def generate(model: GPT,
              temperature: float = 1.0,  # 0 picks the most likely id
              top_k: int | None = None,  # keep only the k most likely ids
              top_p: float | None = None,  # keep the smallest set of ids whose probability reaches p
-             generator: torch.Generator | None = None  # random source, for reproducible samples
+             generator: torch.Generator | None = None  # random source (any device), for reproducible samples
             ) -> torch.Tensor:  # (B, T + max_new_tokens) ids
     "Extend ids `idx` by `max_new_tokens` sampled ids, recomputing the cropped context at every step."
     from minigpt.sampling import filter_logits  # the filters live in the sampling chapter
     for _ in range(max_new_tokens):
         logits, _ = model(idx[:, -model.receptive_field:])
         probs = F.softmax(filter_logits(logits[:, -1, :], temperature=temperature, top_k=top_k, top_p=top_p), dim=-1)
-        nxt = torch.multinomial(probs.cpu(), 1, generator=generator).to(idx.device)  # (B, 1)
-        idx = torch.cat([idx, nxt], dim=1)
+        nxt = torch.multinomial(probs.to(generator.device if generator else probs.device), 1, generator=generator)
+        idx = torch.cat([idx, nxt.to(idx.device)], dim=1)  # (B, T + 1)
     return idx

@@ -113,7 +113,7 @@ def generate_ids(model: GPT,
                  top_k: int | None = None,  # keep the k most likely tokens
                  top_p: float | None = None,  # keep the nucleus of probability p
                  repetition_penalty: float = 1.0,  # > 1 discourages tokens already in the context
-                 generator: torch.Generator | None = None,  # CPU random source, for reproducible samples
+                 generator: torch.Generator | None = None,  # random source (a CPU one gives the same ids on any device)
                  use_cache: bool = True  # False recomputes the context at every step (for comparison)
                 ) -> Iterator[torch.Tensor]:  # one (B,) tensor of new ids per step
     "Yield `max_new_tokens` new ids, one `(B,)` tensor per step, using a key/value cache where the model allows."
@@ -128,8 +128,9 @@ def generate_ids(model: GPT,
         else:
             logits, _ = model(idx[:, -1:], cache=cache)  # just the newest token
         logits = filter_logits(logits[:, -1], idx[:, -model.cfg.block_size:], temperature, top_k, top_p, repetition_penalty)
-        nxt = torch.multinomial(F.softmax(logits, dim=-1).cpu(), 1, generator=generator).to(idx.device)  # (B, 1)
-        idx = torch.cat([idx, nxt], dim=1)
+        probs = F.softmax(logits, dim=-1)
+        nxt = torch.multinomial(probs.to(generator.device if generator else 'cpu'), 1, generator=generator).to(idx.device)
+        idx = torch.cat([idx, nxt], dim=1)  # (B, T + 1)
         yield nxt[:, 0]
 
 # %% ../nbs/06_sampling.ipynb #6828a4f6
