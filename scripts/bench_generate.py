@@ -37,7 +37,9 @@ def bench(preset: str, pos_emb: str, repeats: int, beyond: float, window: int = 
     model = GPT(GPTConfig.preset(preset, dropout=0.0, pos_emb=pos_emb)).eval()
     bs = model.cfg.block_size
     n = int(bs * beyond)
-    runs = {c: [step_times(model, n, use_cache=c, seed=r) for r in range(repeats)] for c in (True, False)}
+    runs = {True: [], False: []}
+    for r in range(repeats):  # alternate cached and uncached runs, so both meet the same background load
+        for c in (True, False): runs[c].append(step_times(model, n, use_cache=c, seed=r))
     rows = []
     for L in checkpoints(bs, beyond):  # step i (0-based) runs on a context of i + 1 tokens
         near = lambda ts: [t for run in ts for t in run[max(0, L - window):L]]
