@@ -104,12 +104,13 @@ class GPT(nn.Module):
     def __init__(self, cfg: GPTConfig):
         super().__init__()
         self.cfg = cfg
+        embeddings = dict(wte=nn.Embedding(cfg.vocab_size, cfg.n_embd))
+        if cfg.pos_emb == 'learned': embeddings['wpe'] = nn.Embedding(cfg.block_size, cfg.n_embd)  # rotary: no table
         self.transformer = nn.ModuleDict(dict(
-            wte=nn.Embedding(cfg.vocab_size, cfg.n_embd),
+            **embeddings,
             drop=nn.Dropout(cfg.dropout),
             h=nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer)),
             ln_f=nn.LayerNorm(cfg.n_embd, bias=cfg.bias)))
-        if cfg.pos_emb == 'learned': self.transformer.wpe = nn.Embedding(cfg.block_size, cfg.n_embd)
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
         self.lm_head.weight = self.transformer.wte.weight  # weight tying: one tensor, two roles
         self.apply(self._init_weights)
