@@ -59,7 +59,7 @@ class Sampler(W.VBox):
                     top_p=self.top_p.value if self.top_p.value < 1 else None)
 
     def _show(self, text: str):
-        self.output.value = (f'<pre style="white-space: pre-wrap; font-size: 13px"><b>{html.escape(self.prompt.value)}</b>'
+        self.output.value = (f'<pre style="white-space: pre-wrap; font-family: monospace; font-size: 13px"><b>{html.escape(self.prompt.value)}</b>'
                              f'{html.escape(text)}</pre>')
 
     def _error(self, e: Exception): self.status.value = f'<span style="color: #b00">{html.escape(str(e))}</span>'
