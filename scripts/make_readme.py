@@ -2,10 +2,11 @@
 
 Usage: python scripts/make_readme.py [--check]   (--check: exit 1 if README.md is out of date)
 """
-import json, sys
+import json, re, sys
 from pathlib import Path
 
 root = Path(__file__).resolve().parent.parent
+DOCS = 'https://minigpt-dev.github.io/minigpt/'
 
 def render(nb_path: Path) -> str:
     parts = []
@@ -18,6 +19,7 @@ def render(nb_path: Path) -> str:
             text = ''.join(''.join(o.get('text', '')) for o in cell.get('outputs', []) if o.get('output_type') == 'stream')
             if text.strip(): parts.append(f"```\n{text.rstrip()}\n```")
     body = '\n\n'.join(parts) + '\n'
+    body = re.sub(r'\]\((\w+)\.html\)', rf']({DOCS}\1.html)', body)  # chapter links point at the published site
     return "<!-- Generated from nbs/index.ipynb by scripts/make_readme.py: edit the notebook, not this file. -->\n\n" + body
 
 if __name__ == '__main__':
