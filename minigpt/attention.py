@@ -54,20 +54,21 @@ class MultiHeadAttention(nn.Module):
 
 # %% ../nbs/02_attention.ipynb #77755d57
 class CausalSelfAttention(nn.Module):
-    "Multi-head causal self-attention: fused qkv projection, optional rotary positions, sliding window and key/value cache."
+    "Multi-head causal self-attention: fused qkv projection, optional rotary positions, QK-norm, sliding window and key/value cache."
     def __init__(self,
                  n_embd: int,  # width of the residual stream
                  n_head: int,  # number of heads; must divide `n_embd`
                  dropout: float = 0.0,  # dropout on attention weights and on the output
                  bias: bool = True,  # bias in the projections
                  rope: bool = False,  # rotate queries and keys by their positions (rotary embeddings)
-                 window: int | None = None):  # each query sees at most this many latest positions (None: all)
+                 window: int | None = None,  # each query sees at most this many latest positions (None: all)
+                 qk_norm: bool = False):  # RMS-normalise each head's queries and keys before the dot product
         super().__init__()
         if n_embd % n_head: raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head}).")
         if rope and (n_embd // n_head) % 2:
             raise ValueError(f"Rotary embeddings need an even head size; n_embd // n_head = {n_embd // n_head}.")
         if window is not None and window < 1: raise ValueError(f"window must be a positive integer or None; got {window}.")
-        self.n_head, self.n_embd, self.dropout, self.rope, self.window = n_head, n_embd, dropout, rope, window
+        self.n_head, self.n_embd, self.dropout, self.rope, self.window, self.qk_norm = n_head, n_embd, dropout, rope, window, qk_norm
         self.c_attn = nn.Linear(n_embd, 3 * n_embd, bias=bias)  # q, k, v for all heads at once
         self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
         self.resid_dropout = nn.Dropout(dropout)
@@ -79,6 +80,7 @@ class CausalSelfAttention(nn.Module):
         B, T, C = x.shape
         q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
         q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, nh, T, hs)
+        if self.qk_norm: q, k = F.rms_norm(q, (q.size(-1),)), F.rms_norm(k, (k.size(-1),))
         start = 0 if cache is None else cache.pos  # absolute position of x's first token
         if self.rope:
             pos = torch.arange(start, start + T, device=x.device)

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from .attention import CausalSelfAttention, KVCache
 
 # %% auto #0
-__all__ = ['ConfigError', 'GPTConfig', 'MLP', 'Block', 'GPT', 'param_groups', 'flops_per_token', 'generate']
+__all__ = ['ConfigError', 'GPTConfig', 'relu2', 'MLP', 'Block', 'GPT', 'param_groups', 'flops_per_token', 'generate']
 
 # %% ../nbs/03_model.ipynb #07ee0c4f
 class ConfigError(ValueError):
@@ -37,6 +37,8 @@ class GPTConfig:
     dropout: float = 0.0  # dropout probability, in [0, 1)
     bias: bool = True  # biases in Linear layers and LayerNorms
     pos_emb: str = 'learned'  # positions: 'learned' (a table, GPT-2) or 'rope' (rotary, sliding window)
+    qk_norm: bool = False  # RMS-normalise queries and keys in attention
+    mlp: str = 'gelu'  # MLP activation: 'gelu' (GPT-2) or 'relu2' (squared ReLU, Primer)
 
     def __post_init__(self):
         for name in ('vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd'):
@@ -51,6 +53,8 @@ class GPTConfig:
             raise ConfigError(f"dropout must be in [0, 1); got {self.dropout}.")
         if self.pos_emb not in ('learned', 'rope'):
             raise ConfigError(f"pos_emb must be 'learned' or 'rope'; got {self.pos_emb!r}.")
+        if self.mlp not in ('gelu', 'relu2'):
+            raise ConfigError(f"mlp must be 'gelu' or 'relu2'; got {self.mlp!r}.")
         if self.pos_emb == 'rope' and (self.n_embd // self.n_head) % 2:
             raise ConfigError(f"pos_emb='rope' needs an even head size n_embd // n_head; got {self.n_embd // self.n_head}.")
 
@@ -72,16 +76,21 @@ class GPTConfig:
         return cls(**d)
 
 # %% ../nbs/03_model.ipynb #5a1129c4
+def relu2(x: torch.Tensor) -> torch.Tensor:
+    "Squared ReLU, `max(x, 0)²` (Primer)."
+    return F.relu(x).square()
+
 class MLP(nn.Module):
-    "Position-wise feed-forward network: Linear(4x) → GELU → Linear → dropout."
+    "Position-wise feed-forward network: Linear(4x) → GELU or ReLU² → Linear → dropout."
     def __init__(self, cfg: GPTConfig):
         super().__init__()
+        self.act = F.gelu if cfg.mlp == 'gelu' else relu2
         self.c_fc = nn.Linear(cfg.n_embd, 4 * cfg.n_embd, bias=cfg.bias)
         self.c_proj = nn.Linear(4 * cfg.n_embd, cfg.n_embd, bias=cfg.bias)
         self.dropout = nn.Dropout(cfg.dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.dropout(self.c_proj(F.gelu(self.c_fc(x))))
+        return self.dropout(self.c_proj(self.act(self.c_fc(x))))
 
 class Block(nn.Module):
     "Pre-LayerNorm transformer block: x + attn(ln(x)), then x + mlp(ln(x))."
@@ -90,7 +99,7 @@ class Block(nn.Module):
         self.ln_1 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         rope = cfg.pos_emb == 'rope'
         self.attn = CausalSelfAttention(cfg.n_embd, cfg.n_head, cfg.dropout, cfg.bias, rope=rope,
-                                        window=cfg.block_size if rope else None)
+                                        window=cfg.block_size if rope else None, qk_norm=cfg.qk_norm)
         self.ln_2 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         self.mlp = MLP(cfg)
 
