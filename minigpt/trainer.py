@@ -12,7 +12,8 @@ from dataclasses import dataclass, asdict, fields, replace
 from pathlib import Path
 import torch
 from .data import TextDataset
-from .model import GPT, ConfigError, param_groups
+from .model import GPT, ConfigError
+from .optim import build_optimizer, OPTIMIZERS
 from .distributed import world_info, wrap_model, grad_sync, all_reduce_mean
 
 # %% auto #0
@@ -37,6 +38,8 @@ class TrainConfig:
     grad_clip: float = 1.0  # clip the global gradient norm to this (0 disables)
     weight_decay: float = 0.1  # decoupled weight decay on matrices (AdamW)
     betas: tuple[float, float] = (0.9, 0.99)  # AdamW betas
+    optimizer: str = 'adamw'  # 'adamw', or 'muon': Muon for the blocks' matrices, AdamW for the rest
+    muon_lr: float = 0.02  # Muon's peak learning rate (follows the same schedule)
     grad_accum_steps: int = 1  # micro-batches per optimizer step
     eval_interval: int = 250  # steps between evaluations (and checkpoints)
     eval_iters: int = 20  # batches per split in an evaluation
@@ -74,6 +77,8 @@ class TrainConfig:
         check(self.grad_clip >= 0, f"grad_clip must be >= 0 (0 disables clipping); got {self.grad_clip}.")
         check(self.weight_decay >= 0, f"weight_decay must be >= 0; got {self.weight_decay}.")
         check(len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas), f"betas must be two numbers in [0, 1); got {self.betas}.")
+        check(self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}.")
+        check(self.muon_lr > 0, f"muon_lr must be > 0; got {self.muon_lr}. Typical values: 0.01 to 0.05.")
         check(self.device.split(':')[0] in _DEVICES, f"device must be one of {', '.join(_DEVICES)} or cuda:N; got {self.device!r}.")
         check(self.dtype in _DTYPES, f"dtype must be one of {', '.join(_DTYPES)}; got {self.dtype!r}.")
         check(self.dist_timeout > 0, f"dist_timeout must be > 0 seconds; got {self.dist_timeout}.")
@@ -164,8 +169,8 @@ class Trainer:
         self.model = model.to(self.device)
         self.wrapped = wrap_model(self.model, self.device, cfg.fsdp) if self.world_size > 1 else self.model
         self.forward = torch.compile(self.wrapped) if cfg.compile else self.wrapped
-        self.opt = optimizer or torch.optim.AdamW(param_groups(self.model, cfg.weight_decay), lr=cfg.learning_rate,
-                                                  betas=cfg.betas, fused=self.device.type == 'cuda')
+        self.opt = optimizer or build_optimizer(self.model, cfg.optimizer, cfg.learning_rate, cfg.muon_lr, cfg.weight_decay,
+                                                cfg.betas, fused=self.device.type == 'cuda')
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.dtype == torch.float16)
         self.autocast = (nullcontext() if self.dtype == torch.float32
                          else torch.autocast(self.device.type, dtype=self.dtype))
@@ -233,11 +238,11 @@ class Trainer:
 
 # %% ../nbs/04_trainer.ipynb #166ef5b5
 class LRScheduleCB(Callback):
-    "Set the learning rate from `get_lr` before every step."
+    "Set the learning rate from `get_lr` before every step (times each group's `lr_scale`, e.g. for Muon's matrices)."
     order = -10
     def before_batch(self, trainer):
         trainer.lr = get_lr(trainer.iter_num, trainer.cfg)
-        for group in trainer.opt.param_groups: group['lr'] = trainer.lr
+        for group in trainer.opt.param_groups: group['lr'] = trainer.lr * group.get('lr_scale', 1.0)
 
 class NonFiniteLossError(RuntimeError):
     "Training produced non-finite losses too many times in a row."
