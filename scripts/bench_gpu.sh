@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Every GPU measurement of the benchmark chapter, in one go: about 5 minutes on one H100 or H200, well under 8.
+# Prepared but NOT yet run: no GPU was available when the benchmark chapter was written.
+#
+#   bash scripts/bench_gpu.sh [OUT_DIR]        # JSON results land in OUT_DIR (default: ci-artifacts/bench_gpu)
+#
+# 1. nanoGPT's baby GPT (6 layers, 6 heads, 384 wide, block 256, batch 64, dropout 0.2), compiled, bf16:
+#    tokens/s and MFU (against a bf16 matmul measured on the same card), time to val <= 1.47, generation.
+# 2. The same size with the CPU winners (rotary, QK-norm, ReLU², Muon): does what helps on CPU help here?
+# 3. Scaling: the three presets and the context sweep, compiled, on the GPU.
+set -euo pipefail
+out=${1:-ci-artifacts/bench_gpu}
+mkdir -p "$out"
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader | tee "$out/gpu.txt"
+timeout 200 minigpt-bench --suite gpu --json "$out/baby_gpt.json"
+timeout 150 minigpt-bench --suite gpu --pos-emb rope --qk-norm --mlp relu2 --optimizer muon --json "$out/baby_gpt_modern.json"
+timeout 100 minigpt-bench --suite scaling --device cuda --dtype bfloat16 --steps 30 --json "$out/scaling.json"

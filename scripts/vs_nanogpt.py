@@ -1,0 +1,104 @@
+"""minigpt and nanoGPT side by side on this machine, alternating runs so both meet the same background load.
+
+    python scripts/vs_nanogpt.py --nanogpt ../ref/nanoGPT throughput --rounds 3 --iters 200
+    python scripts/vs_nanogpt.py --nanogpt ../ref/nanoGPT time-to-loss --rounds 1
+
+`--nanogpt` is a checkout of https://github.com/karpathy/nanoGPT whose `data/shakespeare_char` has been
+prepared (train.bin, val.bin). This script contains no nanoGPT code: it runs nanoGPT's own `train.py`
+with its CPU settings and reads its log, and runs minigpt's `minigpt-bench` and `minigpt-train`.
+
+throughput: nanoGPT's CPU model (4 layers, 4 heads, 128 wide, block 64, batch 12, no dropout, no bias) for
+`--iters` steps in each program; median wall time per iteration after the first 10.
+time-to-loss: nanoGPT's 2,000-iteration CPU run against `minigpt-train` with no arguments (the `cpu`
+preset); wall time from process start until the validation loss first reaches `--target` (1.886,
+nanoGPT's own result), and each run's final validation loss.
+"""
+from __future__ import annotations
+import argparse, json, os, re, statistics, subprocess, sys, tempfile, time
+from pathlib import Path
+
+NANO_ARGS = ['config/train_shakespeare_char.py', '--device=cpu', '--compile=False', '--eval_iters=20', '--log_interval=1',
+             '--block_size=64', '--batch_size=12', '--n_layer=4', '--n_head=4', '--n_embd=128', '--lr_decay_iters=2000', '--dropout=0.0']
+
+def nano_run(repo: Path, iters: int, out: Path, eval_interval: int = 250) -> dict:
+    "Run nanoGPT's train.py; per-iteration ms, evaluations with their wall time since launch, total wall time."
+    cmd = [sys.executable, '-u', 'train.py', *NANO_ARGS, f'--max_iters={iters}', f'--eval_interval={eval_interval}', f'--out_dir={out}']
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    ms, evals = [], []
+    for line in proc.stdout:
+        if m := re.match(r'iter (\d+): loss [\d.]+, time ([\d.]+)ms', line): ms.append(float(m[2]))
+        elif m := re.match(r'step (\d+): train loss ([\d.]+), val loss ([\d.]+)', line):
+            evals.append(dict(iter=int(m[1]), val_loss=float(m[3]), seconds=time.perf_counter() - t0))
+    if proc.wait(): raise RuntimeError(f"nanoGPT failed: {' '.join(cmd)}")
+    return dict(ms=ms, evals=evals, wall=time.perf_counter() - t0)
+
+def mini_speed(iters: int, out: Path, extra: list[str]) -> dict:
+    "Run `minigpt-bench --preset gpt2` (nanoGPT's CPU model) for `iters` steps; per-iteration ms."
+    cmd = ['minigpt-bench', '--preset', 'gpt2', '--device', 'cpu', '--steps', str(iters - 10), '--warmup', '10', '--json', str(out), *extra]
+    subprocess.run(cmd, check=True, capture_output=True)
+    return json.loads(out.read_text())['train'][0]
+
+def mini_run(out: Path, extra: list[str]) -> dict:
+    "Run `minigpt-train` (default preset); evaluations with their wall time since launch, total wall time."
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(['minigpt-train', '--no-progress', '--out', str(out), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    metrics, seen, evals = out / 'metrics.jsonl', 0, []
+    while True:
+        done = proc.poll() is not None
+        if metrics.exists():
+            lines = metrics.read_text().splitlines()
+            for line in lines[seen:]:
+                r = json.loads(line)
+                if 'val_loss' in r: evals.append(dict(iter=r['iter'], val_loss=r['val_loss'], seconds=time.perf_counter() - t0))
+            seen = len(lines)
+        if done: break
+        time.sleep(0.05)
+    if proc.returncode: raise RuntimeError("minigpt-train failed")
+    return dict(evals=evals, wall=time.perf_counter() - t0)
+
+def first_at(evals: list[dict], target: float) -> dict | None:
+    return next((e for e in evals if e['val_loss'] <= target), None)
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--nanogpt', required=True, type=Path, help='path of a nanoGPT checkout with shakespeare_char prepared')
+    p.add_argument('mode', choices=('throughput', 'time-to-loss'))
+    p.add_argument('--rounds', type=int, default=3)
+    p.add_argument('--iters', type=int, default=200, help='steps per throughput run')
+    p.add_argument('--target', type=float, default=1.886)
+    p.add_argument('--mini-args', default='', help='extra flags for minigpt (e.g. "--compile")')
+    p.add_argument('--out', default=None, help='write the results as JSON here')
+    args = p.parse_args()
+    tmp = Path(tempfile.mkdtemp())
+    extra = args.mini_args.split()
+    results = dict(date=time.strftime('%Y-%m-%d %H:%M'), cpus=os.cpu_count(), load_start=os.getloadavg()[0], mode=args.mode, rounds=[])
+    for r in range(args.rounds):
+        order = ('nano', 'mini') if r % 2 == 0 else ('mini', 'nano')  # alternate which goes first
+        row = {}
+        for who in order:
+            if args.mode == 'throughput':
+                if who == 'nano': row['nano_ms'] = statistics.median(nano_run(args.nanogpt, args.iters, tmp / f'n{r}', 10**6)['ms'][10:])
+                else: row['mini_ms'] = mini_speed(args.iters, tmp / f'm{r}.json', extra)['ms_per_step']
+            else:
+                res = nano_run(args.nanogpt, 2000, tmp / f'n{r}') if who == 'nano' else mini_run(tmp / f'm{r}', extra)
+                hit = first_at(res['evals'], args.target)
+                row[who] = dict(wall=res['wall'], final_val=res['evals'][-1]['val_loss'], evals=res['evals'],
+                                seconds_to_target=hit and hit['seconds'], iter_at_target=hit and hit['iter'])
+        if args.mode == 'throughput':
+            row['speedup'] = row['nano_ms'] / row['mini_ms']
+            print(f"round {r + 1}: nanoGPT {row['nano_ms']:.1f} ms/iter, minigpt {row['mini_ms']:.1f} ms/iter, {row['speedup']:.2f}x", flush=True)
+        else:
+            n, m = row['nano'], row['mini']
+            print(f"round {r + 1}: nanoGPT {n['wall']:.0f} s to val {n['final_val']:.3f} (first <= {args.target} after "
+                  f"{n['seconds_to_target'] or float('nan'):.0f} s); minigpt first <= {args.target} after "
+                  f"{m['seconds_to_target'] or float('nan'):.0f} s (step {m['iter_at_target']}), finished in {m['wall']:.0f} s at val "
+                  f"{m['final_val']:.3f}", flush=True)
+        results['rounds'].append(row)
+    results['load_end'] = os.getloadavg()[0]
+    if args.mode == 'throughput':
+        results['median_speedup'] = statistics.median(r['speedup'] for r in results['rounds'])
+        print(f"median speed-up {results['median_speedup']:.2f}x")
+    if args.out: Path(args.out).write_text(json.dumps(results, indent=1))
+
+if __name__ == '__main__': main()
