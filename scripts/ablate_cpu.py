@@ -2,13 +2,18 @@
 
     python scripts/ablate_cpu.py --budget 60 --out ci-artifacts/ablation.json
 
-For every variant we first time 20 training steps (`minigpt.bench.train_speed`), set `max_iters` so that
-training fills `--budget` seconds, then run it with the standard callbacks, evaluating at the end with
-nanoGPT's protocol (the mean over 20 fixed batches). The reference variant is the proposed `cpu` preset;
-each other row changes one option, so the table reads "with and without".
+Two phases, so that background load can't decide the result. First the step time of every variant is
+measured with `minigpt.bench.train_speed`, the variants alternating over `--rounds` rounds (medians).
+Then each variant trains for `budget / its step time` iterations with the standard callbacks and is
+evaluated at the end with nanoGPT's protocol (the mean over 20 fixed batches): the loss after a given
+number of steps doesn't depend on the machine's load, so this phase runs two variants at a time, one
+thread each. The reference variant is the proposed `cpu` preset; each other row changes one option, so
+the table reads "with and without".
 """
 from __future__ import annotations
-import argparse, json, os, time
+import argparse, json, os, statistics, time
+from concurrent.futures import ProcessPoolExecutor
+import torch
 from dataclasses import replace
 from minigpt.bench import train_speed, time_to_loss, machine_info
 from minigpt.data import TextDataset
@@ -24,33 +29,46 @@ VARIANTS = {  # name: (model changes, train changes)
     'without QK-norm': (dict(qk_norm=False), {}),
     'without ReLU² (GELU)': (dict(mlp='gelu'), {}),
     'without rotary (learned positions)': (dict(pos_emb='learned'), {}),
-    'batch 12 instead of 16': ({}, dict(batch_size=12)),
     'batch 32 instead of 16': ({}, dict(batch_size=32)),
     'muon_lr 0.04 instead of 0.02': ({}, dict(muon_lr=0.04)),
-    'lr 1e-3 instead of 2e-3': ({}, dict(learning_rate=1e-3, min_lr=1e-4)),
     'nanoGPT (gpt2 preset)': (dict(pos_emb='learned', qk_norm=False, mlp='gelu'),
                               dict(batch_size=12, learning_rate=1e-3, min_lr=1e-4, optimizer='adamw')),
 }
 
+def configs(name):
+    dm, dt = VARIANTS[name]
+    return GPTConfig(**{**BASE_MODEL, **dm}), TrainConfig(**{**BASE_TRAIN, **dt})
+
+def train_for(name: str, iters: int) -> dict:
+    "Train variant `name` for `iters` steps on one thread; its final val loss (mean over 20 fixed batches)."
+    torch.set_num_threads(1)
+    m, t = configs(name)
+    t = replace(t, max_iters=iters, eval_interval=iters)
+    r = time_to_loss(m, t, TextDataset.from_file(), target=0.0)  # never reached: reports the final evaluation
+    return dict(name=name, iters=iters, val_loss=r['val_loss'])
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--budget', type=float, default=60.0, help='seconds of training per variant')
+    p.add_argument('--rounds', type=int, default=3, help='rounds of step-time measurement')
     p.add_argument('--only', nargs='*', default=None, help='run only these variants')
     p.add_argument('--out', default=None)
     args = p.parse_args()
-    ds = TextDataset.from_file()
-    rows = []
-    for name, (dm, dt) in VARIANTS.items():
-        if args.only and name not in args.only: continue
-        m, t = GPTConfig(**{**BASE_MODEL, **dm}), TrainConfig(**{**BASE_TRAIN, **dt})
-        speed = train_speed(m, t, ds, steps=20, warmup=5)
-        iters = int(args.budget / (speed['ms_per_step'] / 1e3))
-        t = replace(t, max_iters=iters, eval_interval=iters)
-        r = time_to_loss(m, t, ds, target=0.0)  # never reached: runs to the end and reports the final evaluation
-        rows.append(dict(name=name, ms_per_step=speed['ms_per_step'], iters=iters, val_loss=r['val_loss'], seconds=r['total_seconds']))
-        print(f"| {name} | {speed['ms_per_step']:.1f} | {iters} | {r['total_seconds']:.0f} | {r['val_loss']:.4f} |", flush=True)
-        if args.out:
-            os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
-            json.dump(dict(machine=machine_info(), budget=args.budget, rows=rows), open(args.out, 'w'), indent=1)
+    names = [n for n in VARIANTS if not args.only or n in args.only]
+    ds, info = TextDataset.from_file(), machine_info()
+    times = {n: [] for n in names}
+    for r in range(args.rounds):  # alternate the variants, so all meet the same background load
+        for n in (names if r % 2 == 0 else names[::-1]):
+            times[n].append(train_speed(*configs(n), ds, steps=15, warmup=3)['ms_per_step'])
+    ms = {n: statistics.median(v) for n, v in times.items()}
+    print({n: round(v, 1) for n, v in ms.items()}, flush=True)
+    with ProcessPoolExecutor(2) as pool:
+        rows = list(pool.map(train_for, names, [int(args.budget * 1e3 / ms[n]) for n in names]))
+    for row in rows:
+        row['ms_per_step'] = ms[row['name']]
+        print(f"| {row['name']} | {row['ms_per_step']:.1f} | {row['iters']} | {row['val_loss']:.4f} |", flush=True)
+    if args.out:
+        os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
+        json.dump(dict(machine=info, budget=args.budget, rows=rows), open(args.out, 'w'), indent=1)
 
 if __name__ == '__main__': main()
