@@ -23,7 +23,9 @@ __all__ = ['PRESETS', 'add_config_flags', 'train_parser', 'configs_from_args', '
 
 # %% ../nbs/07_cli.ipynb #d7f5ab3d
 PRESETS = {
-    'cpu':    {'model': {}, 'train': {}},
+    'cpu':    {'model': dict(pos_emb='rope', qk_norm=True, bias=False),
+               'train': dict(batch_size=32, learning_rate=2e-3, min_lr=2e-4, optimizer='muon', muon_lr=0.02, max_iters=600,
+                             warmup_iters=30, eval_interval=50)},
     'gpt2':   {'model': dict(bias=False), 'train': {}},
     'small':  {'model': dict(n_layer=4, n_head=4, n_embd=64, block_size=32),
                'train': dict(block_size=32, batch_size=32, max_iters=1000, eval_interval=200, learning_rate=2e-3, min_lr=2e-4)},
