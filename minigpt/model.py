@@ -14,11 +14,24 @@ import torch.nn.functional as F
 from .attention import CausalSelfAttention, KVCache
 
 # %% auto #0
-__all__ = ['ConfigError', 'GPTConfig', 'relu2', 'MLP', 'Block', 'GPT', 'param_groups', 'flops_per_token', 'generate']
+__all__ = ['ConfigError', 'DictConfig', 'GPTConfig', 'relu2', 'MLP', 'Block', 'GPT', 'param_groups', 'flops_per_token',
+           'generate']
 
-# %% ../nbs/03_model.ipynb #07ee0c4f
+# %% ../nbs/03_model.ipynb #1038c304
 class ConfigError(ValueError):
     "An invalid configuration value, with a message that says how to fix it."
+
+class DictConfig:
+    "Mixin for config dataclasses: plain-dict round trips that refuse unknown keys by name."
+    def to_dict(self) -> dict: return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict):
+        "Build a config from a dict, refusing unknown keys by name."
+        known = {f.name for f in fields(cls)}
+        if unknown := sorted(set(d) - known):
+            raise ConfigError(f"Unknown {cls.__name__} field(s): {', '.join(unknown)}; known fields: {', '.join(sorted(known))}.")
+        return cls(**d)
 
 _PRESETS = {
     'small':  dict(n_layer=4,  n_head=4,  n_embd=64,  block_size=32,   dropout=0.0),
@@ -27,7 +40,7 @@ _PRESETS = {
 }
 
 @dataclass(frozen=True)
-class GPTConfig:
+class GPTConfig(DictConfig):
     "The shape of a GPT; validated on creation."
     vocab_size: int = 65  # number of distinct tokens
     block_size: int = 64  # longest context the model sees
@@ -64,16 +77,6 @@ class GPTConfig:
         if name not in _PRESETS:
             raise ConfigError(f"Unknown preset {name!r}; choose one of {', '.join(_PRESETS)}.")
         return cls(**{**_PRESETS[name], **overrides})
-
-    def to_dict(self) -> dict: return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> GPTConfig:
-        "Build a config from a dict, refusing unknown keys by name."
-        known = {f.name for f in fields(cls)}
-        if unknown := sorted(set(d) - known):
-            raise ConfigError(f"Unknown GPTConfig field(s): {', '.join(unknown)}; known fields: {', '.join(sorted(known))}.")
-        return cls(**d)
 
 # %% ../nbs/03_model.ipynb #5a1129c4
 def relu2(x: torch.Tensor) -> torch.Tensor:
