@@ -89,10 +89,20 @@ class TrainConfig(DictConfig):
     @property
     def tokens_per_step(self) -> int: return self.batch_size * self.block_size * self.grad_accum_steps
 
-# %% ../nbs/04_trainer.ipynb #82538c52
+# %% ../nbs/04_trainer.ipynb #f9185f18
+def _toml(sections: dict) -> str:
+    "A TOML document of flat tables (None values, which TOML can't hold, are left out and load as defaults)."
+    lines = []
+    for name, table in sections.items():
+        lines.append(f"[{name}]")
+        lines += [f"{k} = {json.dumps(list(v) if isinstance(v, tuple) else v)}" for k, v in table.items() if v is not None]
+        lines.append('')
+    return '\n'.join(lines)
+
 def save_run_config(path: str | Path, model_cfg, train_cfg: TrainConfig):
-    "Write both configs as `{'model': ..., 'train': ...}` JSON to `path`."
-    Path(path).write_text(json.dumps({'model': model_cfg.to_dict(), 'train': train_cfg.to_dict()}, indent=2))
+    "Write both configs as `{'model': ..., 'train': ...}` to `path`: TOML for a .toml suffix, JSON otherwise."
+    d = {'model': model_cfg.to_dict(), 'train': train_cfg.to_dict()}
+    Path(path).write_text(_toml(d) if Path(path).suffix == '.toml' else json.dumps(d, indent=2))
 
 def load_run_config(path: str | Path) -> dict:
     "Read a JSON or TOML config file into `{'model': {...}, 'train': {...}}` override dicts."
