@@ -73,7 +73,7 @@ class Muon(torch.optim.Optimizer):
             denom = (s['exp_avg_sq'] / (1 - beta2 ** s['step'])).sqrt_().add_(g['eps'])
             p.mul_(1 - g['lr'] * g['weight_decay']).addcdiv_(s['exp_avg'], denom, value=-g['lr'] / (1 - beta1 ** s['step']))
 
-# %% ../nbs/04c_optim.ipynb #6b7b88ab
+# %% ../nbs/04c_optim.ipynb #5ca74a99
 def muon_groups(model: nn.Module, weight_decay: float, lr_scale: float) -> list[dict]:
     "Muon for the 2-D matrices inside the blocks (learning rate × `lr_scale`); AdamW groups for everything else."
     hidden = {id(p) for block in model.transformer.h for p in block.parameters() if p.dim() == 2}
@@ -90,7 +90,7 @@ def build_optimizer(model: nn.Module,
                     muon_lr: float = 0.02,  # Muon's peak learning rate
                     weight_decay: float = 0.1,
                     betas: tuple[float, float] = (0.9, 0.99),
-                    fused: bool = False  # fused AdamW kernel (faster on CUDA, slower on CPU)
+                    fused: bool = False  # PyTorch's fused AdamW kernel (CPU and CUDA; the trainer turns it on)
                    ) -> torch.optim.Optimizer:
     "The optimizer a run asks for; each group's `lr_scale` tells the schedule its rate relative to `lr`."
     if name == 'adamw':
