@@ -8,7 +8,8 @@ prepared (train.bin, val.bin). This script contains no nanoGPT code: it runs nan
 with its CPU settings and reads its log, and runs minigpt's `minigpt-bench` and `minigpt-train`.
 
 throughput: nanoGPT's CPU model (4 layers, 4 heads, 128 wide, block 64, batch 12, no dropout, no bias) for
-`--iters` steps in each program; median wall time per iteration after the first 10.
+`--iters` steps in each program; median wall time per iteration after the first 10. `--compile` compiles the
+model in both programs (their first iterations, which include compilation, are not counted).
 time-to-loss: nanoGPT's 2,000-iteration CPU run against `minigpt-train` with no arguments (the `cpu`
 preset); wall time from process start until the validation loss first reaches `--target` (1.886,
 nanoGPT's own result), and each run's final validation loss.
@@ -20,9 +21,10 @@ from pathlib import Path
 NANO_ARGS = ['config/train_shakespeare_char.py', '--device=cpu', '--compile=False', '--eval_iters=20', '--log_interval=1',
              '--block_size=64', '--batch_size=12', '--n_layer=4', '--n_head=4', '--n_embd=128', '--lr_decay_iters=2000', '--dropout=0.0']
 
-def nano_run(repo: Path, iters: int, out: Path, eval_interval: int = 250) -> dict:
+def nano_run(repo: Path, iters: int, out: Path, eval_interval: int = 250, compile: bool = False) -> dict:
     "Run nanoGPT's train.py; per-iteration ms, evaluations with their wall time since launch, total wall time."
-    cmd = [sys.executable, '-u', 'train.py', *NANO_ARGS, f'--max_iters={iters}', f'--eval_interval={eval_interval}', f'--out_dir={out}']
+    args = [a.replace('--compile=False', f'--compile={compile}') for a in NANO_ARGS]
+    cmd = [sys.executable, '-u', 'train.py', *args, f'--max_iters={iters}', f'--eval_interval={eval_interval}', f'--out_dir={out}']
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     ms, evals = [], []
@@ -67,19 +69,21 @@ def main():
     p.add_argument('--rounds', type=int, default=3)
     p.add_argument('--iters', type=int, default=200, help='steps per throughput run')
     p.add_argument('--target', type=float, default=1.886)
-    p.add_argument('--mini-args', default='', help='extra flags for minigpt (e.g. "--compile")')
+    p.add_argument('--mini-args', default='', help='extra flags for minigpt')
+    p.add_argument('--compile', action='store_true', help='throughput: torch.compile in both programs (compilation excluded)')
     p.add_argument('--out', default=None, help='write the results as JSON here')
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp())
     extra = args.mini_args.split()
-    results = dict(date=time.strftime('%Y-%m-%d %H:%M'), cpus=os.cpu_count(), load_start=os.getloadavg()[0], mode=args.mode, rounds=[])
+    results = dict(date=time.strftime('%Y-%m-%d %H:%M'), cpus=os.cpu_count(), load_start=os.getloadavg()[0], mode=args.mode,
+                   compile=args.compile, rounds=[])
     for r in range(args.rounds):
         order = ('nano', 'mini') if r % 2 == 0 else ('mini', 'nano')  # alternate which goes first
         row = {}
         for who in order:
             if args.mode == 'throughput':
-                if who == 'nano': row['nano_ms'] = statistics.median(nano_run(args.nanogpt, args.iters, tmp / f'n{r}', 10**6)['ms'][10:])
-                else: row['mini_ms'] = mini_speed(args.iters, tmp / f'm{r}.json', extra)['ms_per_step']
+                if who == 'nano': row['nano_ms'] = statistics.median(nano_run(args.nanogpt, args.iters, tmp / f'n{r}', 10**6, args.compile)['ms'][10:])
+                else: row['mini_ms'] = mini_speed(args.iters, tmp / f'm{r}.json', extra + ['--compile'] * args.compile)['ms_per_step']
             else:
                 res = nano_run(args.nanogpt, 2000, tmp / f'n{r}') if who == 'nano' else mini_run(tmp / f'm{r}', extra)
                 hit = first_at(res['evals'], args.target)
