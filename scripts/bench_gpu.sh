@@ -9,9 +9,15 @@
 # 2. The same size with the CPU winners (rotary, QK-norm, ReLU², Muon): does what helps on CPU help here?
 # 3. Scaling: the three presets and the context sweep, compiled, on the GPU.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 out=${1:-ci-artifacts/bench_gpu}
+# Installed (pip install -e .): the console script. On a bare machine with its own CUDA torch and no network
+# (the lent GPU machines), run the package from this checkout instead: it needs only torch, numpy, tqdm, safetensors.
+if command -v minigpt-bench > /dev/null; then bench=(minigpt-bench)
+else bench=(env PYTHONPATH="$PWD" python3 -c 'import sys; from minigpt.bench import bench_cli; sys.argv[0] = "minigpt-bench"; bench_cli()')
+fi
 mkdir -p "$out"
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader | tee "$out/gpu.txt"
-timeout 200 minigpt-bench --suite gpu --json "$out/baby_gpt.json"
-timeout 150 minigpt-bench --suite gpu --pos-emb rope --qk-norm --mlp relu2 --optimizer muon --json "$out/baby_gpt_modern.json"
-timeout 100 minigpt-bench --suite scaling --device cuda --dtype bfloat16 --steps 30 --json "$out/scaling.json"
+timeout 200 "${bench[@]}" --suite gpu --json "$out/baby_gpt.json"
+timeout 150 "${bench[@]}" --suite gpu --pos-emb rope --qk-norm --mlp relu2 --optimizer muon --json "$out/baby_gpt_modern.json"
+timeout 100 "${bench[@]}" --suite scaling --device cuda --dtype bfloat16 --steps 30 --json "$out/scaling.json"
