@@ -16,7 +16,7 @@ from .optim import OPTIMIZERS
 # %% auto #0
 __all__ = ['TrainConfig', 'save_run_config', 'load_run_config', 'resolve_device', 'resolve_dtype', 'keep_freed_memory']
 
-# %% ../nbs/03b_config.ipynb #c338fe5f
+# %% ../nbs/03b_config.ipynb #9ced7b04
 _DEVICES = ('auto', 'cpu', 'cuda', 'mps')
 _DTYPES = ('auto', 'float32', 'bfloat16', 'float16')
 
@@ -74,7 +74,8 @@ class TrainConfig(DictConfig):
         check(len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas), f"betas must be two numbers in [0, 1); got {self.betas}.")
         check(self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}.")
         check(self.muon_lr > 0, f"muon_lr must be > 0; got {self.muon_lr}. Typical values: 0.01 to 0.05.")
-        check(self.device.split(':')[0] in _DEVICES, f"device must be one of {', '.join(_DEVICES)} or cuda:N; got {self.device!r}.")
+        check(self.device in _DEVICES or (self.device.startswith('cuda:') and self.device[5:].isdigit()),
+              f"device must be one of {', '.join(_DEVICES)} or cuda:N; got {self.device!r}.")
         check(self.dtype in _DTYPES, f"dtype must be one of {', '.join(_DTYPES)}; got {self.dtype!r}.")
         check(self.dist_timeout > 0, f"dist_timeout must be > 0 seconds; got {self.dist_timeout}.")
         object.__setattr__(self, 'betas', tuple(self.betas))  # JSON and TOML give lists

@@ -18,7 +18,7 @@ from dataclasses import replace
 from minigpt.bench import train_speed, time_to_loss, machine_info
 from minigpt.data import TextDataset
 from minigpt.model import GPTConfig
-from minigpt.trainer import TrainConfig
+from minigpt.config import TrainConfig
 
 BASE_MODEL = dict(n_layer=4, n_head=4, n_embd=128, block_size=64, bias=False, pos_emb='rope', qk_norm=True, mlp='relu2')
 BASE_TRAIN = dict(batch_size=16, block_size=64, learning_rate=2e-3, min_lr=2e-4, optimizer='muon', muon_lr=0.02,
