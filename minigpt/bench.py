@@ -86,7 +86,7 @@ class PeakMemory:
             self.done.set(); self.thread.join()
             self.peak = max(self.high, _rss()) - self.base
 
-# %% ../nbs/12_bench.ipynb #c68a6c68
+# %% ../nbs/12_bench.ipynb #a0e553ed
 class StepTimerCB(Callback):
     "Record the wall time of every iteration, from the end of one to the end of the next, in `trainer.step_times`."
     order = 100
@@ -106,13 +106,13 @@ def train_speed(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDatas
                 peak: float | None = None  # the device's peak FLOP/s, for MFU (None: don't report MFU)
                ) -> dict:
     "Training throughput of one config: median step time, tokens/s and MFU over `steps` steps; peak memory of a step."
-    def trainer(iters, *callbacks):
+    def make(iters, *callbacks):
         tc = replace(train_cfg, max_iters=iters, warmup_iters=min(train_cfg.warmup_iters, iters - 1), eval_interval=10**9)
         return tc, _build(model_cfg, tc, dataset, [LRScheduleCB(), GradClipCB(), *callbacks])
-    _, short = trainer(2)  # memory in a separate short run: sampling RSS during the timed steps would slow them
+    _, short = make(2)  # memory in a separate short run: sampling RSS during the timed steps would slow them
     with PeakMemory(short.device) as mem: short.fit()
     del short
-    tc, trainer = trainer(warmup + steps, StepTimerCB())
+    tc, trainer = make(warmup + steps, StepTimerCB())
     trainer.fit()
     times = trainer.step_times[warmup:]
     step = statistics.median(times)
