@@ -16,7 +16,7 @@ from .optim import OPTIMIZERS
 # %% auto #0
 __all__ = ['TrainConfig', 'save_run_config', 'load_run_config', 'resolve_device', 'resolve_dtype', 'keep_freed_memory']
 
-# %% ../nbs/03b_config.ipynb #9ced7b04
+# %% ../nbs/03b_config.ipynb #9d5e7197
 _DEVICES = ('auto', 'cpu', 'cuda', 'mps')
 _DTYPES = ('auto', 'float32', 'bfloat16', 'float16')
 
@@ -45,6 +45,7 @@ class TrainConfig(DictConfig):
     device: str = 'auto'  # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'
     dtype: str = 'auto'  # 'auto', 'float32', 'bfloat16' or 'float16'
     compile: bool = False  # wrap the model in torch.compile
+    cpu_cores: int = 0  # CPU: slices each micro-batch is cut into, one core each (0: auto, 1: off)
     fsdp: bool = False  # under torchrun, shard the model with FSDP instead of replicating it with DDP
     dist_timeout: float = 300.0  # seconds a process waits for the others before giving up (under torchrun)
     data: str | None = None  # corpus path (None: the embedded Tiny Shakespeare)
@@ -60,7 +61,7 @@ class TrainConfig(DictConfig):
                      'log_interval', 'max_bad_steps'):
             v = getattr(self, name)
             check(isinstance(v, int) and not isinstance(v, bool) and v > 0, f"{name} must be a positive integer; got {v!r}.")
-        for name in ('warmup_iters', 'sample_interval'):
+        for name in ('warmup_iters', 'sample_interval', 'cpu_cores'):
             v = getattr(self, name)
             check(isinstance(v, int) and v >= 0, f"{name} must be an integer >= 0; got {v!r}.")
         check(self.learning_rate > 0, f"learning_rate must be > 0; got {self.learning_rate}. Typical values: 1e-4 to 3e-3.")

@@ -29,11 +29,12 @@ def orthogonalize(G: torch.Tensor,  # (..., m, n) one matrix or a stack of matri
         X = a * X + (b * A + c * A @ A) @ X  # each singular value s becomes a·s + b·s³ + c·s⁵
     return X.mT if tall else X
 
-# %% ../nbs/04c_optim.ipynb #5525fc36
+# %% ../nbs/04c_optim.ipynb #ef57b0b5
 class Muon(torch.optim.Optimizer):
     "Muon (momentum, then an orthogonalised update) for parameter groups with `muon=True`; AdamW for the others."
     def __init__(self, params, lr: float = 0.02, momentum: float = 0.95, nesterov: bool = True, ns_steps: int = 5,
-                 betas: tuple[float, float] = (0.9, 0.99), eps: float = 1e-8, weight_decay: float = 0.0):
+                 betas: tuple[float, float] = (0.9, 0.99), eps: float = 1e-8, weight_decay: float = 0.0, cores=None):
+        self.cores = cores  # a CoreSplit: orthogonalise slices of each stack of matrices on its threads
         super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov, ns_steps=ns_steps, betas=betas, eps=eps,
                                       weight_decay=weight_decay, muon=False))
         for g in self.param_groups:
@@ -56,7 +57,9 @@ class Muon(torch.optim.Optimizer):
             buf.lerp_(p.grad, 1 - g['momentum'])
             by_shape.setdefault(p.shape, []).append((p, p.grad.lerp(buf, g['momentum']) if g['nesterov'] else buf))
         for shape, items in by_shape.items():
-            updates = orthogonalize(torch.stack([u for _, u in items]), g['ns_steps'])
+            stack = torch.stack([u for _, u in items])
+            if self.cores is None: updates = orthogonalize(stack, g['ns_steps'])
+            else: updates = torch.cat(self.cores.map(lambda s: orthogonalize(s, g['ns_steps']), stack.tensor_split(self.cores.n)))
             scale = max(1.0, shape[0] / shape[1]) ** 0.5  # keeps tall matrices' updates as large as wide ones'
             for (p, _), u in zip(items, updates):
                 p.mul_(1 - g['lr'] * g['weight_decay']).add_(u, alpha=-g['lr'] * scale)
@@ -73,7 +76,7 @@ class Muon(torch.optim.Optimizer):
             denom = (s['exp_avg_sq'] / (1 - beta2 ** s['step'])).sqrt_().add_(g['eps'])
             p.mul_(1 - g['lr'] * g['weight_decay']).addcdiv_(s['exp_avg'], denom, value=-g['lr'] / (1 - beta1 ** s['step']))
 
-# %% ../nbs/04c_optim.ipynb #5ca74a99
+# %% ../nbs/04c_optim.ipynb #eb0bd42e
 def muon_groups(model: nn.Module, weight_decay: float, lr_scale: float) -> list[dict]:
     "Muon for the 2-D matrices inside the blocks (learning rate × `lr_scale`); AdamW groups for everything else."
     hidden = {id(p) for block in model.transformer.h for p in block.parameters() if p.dim() == 2}
@@ -90,11 +93,12 @@ def build_optimizer(model: nn.Module,
                     muon_lr: float = 0.02,  # Muon's peak learning rate
                     weight_decay: float = 0.1,
                     betas: tuple[float, float] = (0.9, 0.99),
-                    fused: bool = False  # PyTorch's fused AdamW kernel (CPU and CUDA; the trainer turns it on)
+                    fused: bool = False,  # PyTorch's fused AdamW kernel (CPU and CUDA; the trainer turns it on)
+                    cores=None  # a `CoreSplit` for Muon's orthogonalisation (the trainer passes its own)
                    ) -> torch.optim.Optimizer:
     "The optimizer a run asks for; each group's `lr_scale` tells the schedule its rate relative to `lr`."
     if name == 'adamw':
         return torch.optim.AdamW(param_groups(model, weight_decay), lr=lr, betas=betas, fused=fused)
     if name == 'muon':
-        return Muon(muon_groups(model, weight_decay, muon_lr / lr), lr=lr, betas=betas)
+        return Muon(muon_groups(model, weight_decay, muon_lr / lr), lr=lr, betas=betas, cores=cores)
     raise ValueError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")

@@ -1,0 +1,54 @@
+"""Whole batches against one slice per CPU core, in one process, alternating every few steps.
+
+    python scripts/bench_cores.py --rounds 30 --steps 5
+
+Trains nanoGPT's CPU model (the `gpt2` preset: 4 layers, 4 heads, 128 wide, block 64, batch 12, AdamW; or
+another `--preset`, e.g. `cpu`, the default of minigpt-train) with two
+trainers that differ only in `cpu_cores`: 1 (every operation on all of PyTorch's threads) and N (default: the
+number of threads; one slice of each batch per core, one thread each). Each round runs `--steps` timed steps of
+each trainer, in alternating order, after one untimed step; the medians of all timed steps are printed.
+The cores chapter (nbs/03c_cores.ipynb) quotes its output.
+"""
+from __future__ import annotations
+import argparse, json, statistics, time
+from dataclasses import replace
+import torch
+from minigpt.cli import PRESETS
+from minigpt.config import TrainConfig
+from minigpt.data import TextDataset
+from minigpt.model import GPT, GPTConfig
+from minigpt.trainer import Trainer, LRScheduleCB, GradClipCB
+
+def make_trainer(ds: TextDataset, cpu_cores: int, preset: str = 'gpt2') -> Trainer:
+    torch.manual_seed(0)
+    model = GPT(GPTConfig(**PRESETS[preset]['model'], vocab_size=ds.tokenizer.vocab_size))
+    train = {**PRESETS[preset]['train'], 'max_iters': 10**6}
+    cfg = TrainConfig(**train, device='cpu', cpu_cores=cpu_cores)
+    return Trainer(model, ds, cfg, [LRScheduleCB(), GradClipCB()])
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--preset', choices=list(PRESETS), default='gpt2', help="model and training settings (gpt2: nanoGPT's CPU model)")
+    p.add_argument('--rounds', type=int, default=30)
+    p.add_argument('--steps', type=int, default=5, help="timed steps of each trainer per round")
+    p.add_argument('--cores', type=int, default=torch.get_num_threads(), help="slices for the split trainer")
+    p.add_argument('--json', default=None, help="write the step times here")
+    args = p.parse_args()
+    ds = TextDataset.from_file()
+    trainers = {'whole': make_trainer(ds, 1, args.preset), f'{args.cores} slices': make_trainer(ds, args.cores, args.preset)}
+    times = {name: [] for name in trainers}
+    for r in range(args.rounds):
+        for name in (list(trainers) if r % 2 == 0 else list(trainers)[::-1]):
+            t = trainers[name]
+            t.one_step()  # untimed: lets the other trainer's threads settle
+            for _ in range(args.steps):
+                t0 = time.perf_counter(); t.one_step(); times[name].append(time.perf_counter() - t0)
+    med = {name: 1e3 * statistics.median(v) for name, v in times.items()}
+    base = med['whole']
+    print(f"preset {args.preset}, torch {torch.__version__}, {torch.get_num_threads()} threads, {args.rounds} rounds x {args.steps} steps, "
+          f"{time.strftime('%Y-%m-%d %H:%M')}")
+    for name, ms in med.items(): print(f"{name:>10}: {ms:6.2f} ms/step  ({base / ms:.2f}x)")
+    if args.json:
+        with open(args.json, 'w') as f: json.dump({'ms_per_step': med, 'times': times}, f)
+
+if __name__ == '__main__': main()
