@@ -15,13 +15,14 @@ from .sampling import generate
 # %% auto #0
 __all__ = ['ProgressCB', 'MetricsLogCB', 'read_metrics', 'plot_metrics', 'SampleCB', 'WandbCB']
 
-# %% ../nbs/04b_tracking.ipynb #60d1a39d
+# %% ../nbs/04b_tracking.ipynb #1a5d81dc
 class ProgressCB(Callback):
     "A progress bar (terminal or notebook) with the latest loss, val loss and tokens/s."
     order = 30
     def __init__(self, leave: bool = True): self.leave = leave
     def before_fit(self, trainer):
         from tqdm.auto import tqdm
+        tqdm.write(f"Training {trainer.summary()}")
         self.bar = tqdm(total=trainer.cfg.max_iters, initial=trainer.iter_num, leave=self.leave, unit='it', dynamic_ncols=True)
         self.val = None
     def after_step(self, trainer): self.bar.update(1)

@@ -28,7 +28,7 @@ def get_lr(it: int, cfg: TrainConfig) -> float:
     progress = (it - cfg.warmup_iters) / (cfg.decay_iters - cfg.warmup_iters)  # 0 -> 1
     return cfg.min_lr + 0.5 * (1 + math.cos(math.pi * progress)) * (cfg.learning_rate - cfg.min_lr)
 
-# %% ../nbs/04_trainer.ipynb #8893397e
+# %% ../nbs/04_trainer.ipynb #16102b45
 class CancelStepException(Exception):
     "Raised by a callback to skip the optimizer step of this iteration."
 
@@ -53,7 +53,6 @@ class Trainer:
         self.wrapped = wrap_model(self.model, self.device, cfg.fsdp) if self.world_size > 1 else self.model
         self.forward = torch.compile(self.wrapped) if cfg.compile else self.wrapped
         self.cores = plan_cores(cfg, self.device, self.dtype, model.cfg.dropout, self.world_size)  # None: whole batches
-        self.params = [p for p in self.model.parameters() if p.requires_grad]
         self.opt = optimizer or build_optimizer(self.model, cfg.optimizer, cfg.learning_rate, cfg.muon_lr, cfg.weight_decay,
                                                 cfg.betas, fused=self.device.type in ('cpu', 'cuda') and not cfg.fsdp,
                                                 cores=self.cores)
@@ -74,45 +73,54 @@ class Trainer:
         return self.dataset.get_batch(split, self.cfg.batch_size, self.cfg.block_size, generator, self.device,
                                       shard=(self.rank, self.world_size))
 
+    def summary(self) -> str:
+        "One line on what trains where: parameters, device, precision, and how a batch is computed."
+        how = (f"each batch in {self.cores.n} slices, one per core" if self.cores else f"{self.world_size} processes"
+               if self.world_size > 1 else f"{torch.get_num_threads()} threads per operation" if self.device.type == 'cpu' else None)
+        return (f"{self.model.num_params() / 1e6:.2f}M parameters on {self.device}, {str(self.dtype).removeprefix('torch.')}"
+                + (f", {how}" if how else ''))
+
     def autocast(self):
         "A fresh mixed-precision context (autocast is per thread, so every slice enters its own)."
         return nullcontext() if self.dtype == torch.float32 else torch.autocast(self.device.type, dtype=self.dtype)
 
-    def one_thread_per_core(self):
-        "While batches are split across cores: one intra-op thread (see the cores chapter); otherwise nothing."
+    def thread_limit(self):
+        "While batches are split across cores: PyTorch held to the split's intra-op threads (the cores chapter); else nothing."
         return self.cores.limit_threads() if self.cores else nullcontext()
 
-    def loss_and_grads(self, x, y, weight: float, last: bool = True) -> torch.Tensor:
-        "Forward and backward for micro-batch `(x, y)`, its loss × `weight` added to `.grad`; split across cores when `cores`."
+    def loss_and_grads(self, x, y, accum: int = 1, last: bool = True) -> torch.Tensor:
+        "Forward and backward for micro-batch `(x, y)`, adding (its loss / `accum`)'s gradients to `.grad`; split when `cores`."
         if self.cores is None:
             with grad_sync(self.wrapped, last):  # under DDP, all-reduce only on the last micro-step
-                with self.autocast(): loss = self.forward(x, y)[1] * weight
+                with self.autocast(): loss = self.forward(x, y)[1] / accum
                 self.scaler.scale(loss).backward()
             return loss.detach()
+        params = [p for p in self.model.parameters() if p.requires_grad]
         def one_slice(xy):
-            with self.autocast(): loss = self.forward(*xy)[1] * (weight * len(xy[0]) / len(x))
-            return loss.detach(), torch.autograd.grad(self.scaler.scale(loss), self.params, allow_unused=True)
+            with self.autocast(): loss = self.forward(*xy)[1] * (len(xy[0]) / len(x)) / accum  # weighted by its rows
+            return loss.detach(), torch.autograd.grad(self.scaler.scale(loss), params, allow_unused=True)
         results = self.cores.map(one_slice, shard_rows(self.cores.n, x, y))
-        add_grads(self.params, [grads for _, grads in results])
+        add_grads(params, [grads for _, grads in results])
         return sum(loss for loss, _ in results)
 
     def eval_loss(self, x, y) -> torch.Tensor:
         "Mean loss over micro-batch `(x, y)` in float32, without gradients; split across cores when `cores`."
-        def loss(xy):
-            with self.autocast(): return self.forward(*xy)[1].float() * len(xy[0])
         with torch.no_grad():
-            parts = self.cores.map(loss, shard_rows(self.cores.n, x, y)) if self.cores else [loss((x, y))]
-        return sum(parts) / len(x)
+            if self.cores is None:
+                with self.autocast(): return self.forward(x, y)[1].float()
+            def rows_times_loss(xy):
+                with self.autocast(): return self.forward(*xy)[1].float() * len(xy[0])
+            return sum(self.cores.map(rows_times_loss, shard_rows(self.cores.n, x, y))) / len(x)
 
     def one_step(self):
         "One optimizer step over `grad_accum_steps` micro-batches, with its events."
-        with self.one_thread_per_core():
+        with self.thread_limit():
             self('before_batch')
             g = torch.Generator().manual_seed(self.cfg.seed * 1_000_003 + self.iter_num)  # this step's batches
             n = self.cfg.grad_accum_steps
             try:
                 self.loss = torch.zeros((), device=self.device)
-                for i in range(n): self.loss += self.loss_and_grads(*self.get_batch('train', g), 1 / n, last=i == n - 1)
+                for i in range(n): self.loss += self.loss_and_grads(*self.get_batch('train', g), n, last=i == n - 1)
                 self('after_loss')
                 self('after_backward')
                 self.scaler.step(self.opt)
@@ -127,7 +135,7 @@ class Trainer:
         "Mean loss over `eval_iters` fixed, seeded batches of each split, in eval mode: `val_loss`, `train_eval_loss`."
         self.model.eval()
         out = {}
-        with self.one_thread_per_core():
+        with self.thread_limit():
             for i, split in enumerate(('train', 'val')):
                 g = torch.Generator().manual_seed(self.cfg.seed + 1 + i)  # the same batches at every evaluation
                 losses = torch.stack([self.eval_loss(*self.get_batch(split, g)) for _ in range(self.cfg.eval_iters)])
@@ -140,7 +148,7 @@ class Trainer:
         self.model.train()
         try:
             self('before_fit')
-            with self.one_thread_per_core():  # no thread-count switching between steps
+            with self.thread_limit():  # no thread-count switching between steps
                 while self.iter_num < self.cfg.max_iters: self.one_step()
         except CancelFitException: pass
         finally: self('after_fit')

@@ -10,8 +10,7 @@ each trainer, in alternating order, after one untimed step; the medians of all t
 The cores chapter (nbs/03c_cores.ipynb) quotes its output.
 """
 from __future__ import annotations
-import argparse, json, statistics, time
-from dataclasses import replace
+import argparse, json, os, statistics, time
 import torch
 from minigpt.cli import PRESETS
 from minigpt.config import TrainConfig
@@ -35,6 +34,7 @@ def main():
     p.add_argument('--json', default=None, help="write the step times here")
     args = p.parse_args()
     ds = TextDataset.from_file()
+    started, load_start = time.strftime('%Y-%m-%d %H:%M'), os.getloadavg()[0]
     trainers = {'whole': make_trainer(ds, 1, args.preset), f'{args.cores} slices': make_trainer(ds, args.cores, args.preset)}
     times = {name: [] for name in trainers}
     for r in range(args.rounds):
@@ -46,9 +46,11 @@ def main():
     med = {name: 1e3 * statistics.median(v) for name, v in times.items()}
     base = med['whole']
     print(f"preset {args.preset}, torch {torch.__version__}, {torch.get_num_threads()} threads, {args.rounds} rounds x {args.steps} steps, "
-          f"{time.strftime('%Y-%m-%d %H:%M')}")
+          f"{started}, load average {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     for name, ms in med.items(): print(f"{name:>10}: {ms:6.2f} ms/step  ({base / ms:.2f}x)")
     if args.json:
-        with open(args.json, 'w') as f: json.dump({'ms_per_step': med, 'times': times}, f)
+        with open(args.json, 'w') as f:
+            json.dump({'date': started, 'preset': args.preset, 'threads': torch.get_num_threads(), 'load_start': load_start,
+                       'load_end': os.getloadavg()[0], 'ms_per_step': med, 'times': times}, f)
 
 if __name__ == '__main__': main()

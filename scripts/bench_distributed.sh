@@ -11,14 +11,17 @@ rs = [json.loads(l) for l in open(sys.argv[1] + '/metrics.jsonl') if 'tokens_per
 print(f"{statistics.median(r['tokens_per_sec'] for r in rs[2:]):,.0f}")
 PY
 }
+B=$(python3 -c "from minigpt.cli import PRESETS; print(PRESETS['cpu']['train']['batch_size'])")  # the default run's batch
 OMP_NUM_THREADS=1 minigpt-train "${common[@]}" --out "$out/p1t1" >/dev/null
-OMP_NUM_THREADS=2 minigpt-train "${common[@]}" --out "$out/p1t2" >/dev/null
+OMP_NUM_THREADS=2 minigpt-train "${common[@]}" --cpu-cores 1 --out "$out/p1t2" >/dev/null
+OMP_NUM_THREADS=2 minigpt-train "${common[@]}" --cpu-cores 2 --out "$out/p1s2" >/dev/null
 OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=2 --no-python minigpt-train "${common[@]}" --out "$out/p2" >/dev/null 2>&1
-OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=2 --no-python minigpt-train "${common[@]}" --batch-size 6 --out "$out/p2half" >/dev/null 2>&1
+OMP_NUM_THREADS=1 torchrun --standalone --nproc_per_node=2 --no-python minigpt-train "${common[@]}" --batch-size $((B/2)) --out "$out/p2half" >/dev/null 2>&1
 echo "| processes × threads | batch per process | global batch | tokens/s (median) |"
 echo "|---|---|---|---|"
-echo "| 1 × 1 | 12 | 12 | $(median "$out/p1t1") |"
-echo "| 1 × 2 | 12 | 12 | $(median "$out/p1t2") |"
-echo "| 2 × 1 | 12 | 24 | $(median "$out/p2") |"
-echo "| 2 × 1 | 6 | 12 | $(median "$out/p2half") |"
+echo "| 1 × 1 | $B | $B | $(median "$out/p1t1") |"
+echo "| 1 × 2 (threads share each operation) | $B | $B | $(median "$out/p1t2") |"
+echo "| 1 × 2 (one slice of the batch per thread) | $B | $B | $(median "$out/p1s2") |"
+echo "| 2 × 1 | $B | $((2*B)) | $(median "$out/p2") |"
+echo "| 2 × 1 | $((B/2)) | $B | $(median "$out/p2half") |"
 rm -rf "$out"
