@@ -86,7 +86,7 @@ class PeakMemory:
             self.done.set(); self.thread.join()
             self.peak = max(self.high, _rss()) - self.base
 
-# %% ../nbs/12_bench.ipynb #a0e553ed
+# %% ../nbs/12_bench.ipynb #238356b5
 class StepTimerCB(Callback):
     "Record the wall time of every iteration, from the end of one to the end of the next, in `trainer.step_times`."
     order = 100
@@ -120,7 +120,7 @@ def train_speed(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDatas
     flops = flops_per_token(trainer.model.cfg, tc.block_size) * tokens
     return dict(params=trainer.model.num_params(), ms_per_step=1e3 * step, tokens_per_sec=tokens,
                 tflops=flops / 1e12, mfu=flops / peak if peak else None, peak_mem_mb=mem.peak / 2**20,
-                spread=(1e3 * min(times), 1e3 * max(times)))
+                spread=(1e3 * min(times), 1e3 * max(times)), slices=trainer.cores.n if trainer.cores else 1)
 
 # %% ../nbs/12_bench.ipynb #47f88935
 class StopAtLossCB(Callback):
@@ -168,7 +168,7 @@ def generation_speed(model: GPT,
     return [dict(length=L, cached_ms=1e3 * statistics.median(near(runs[True], L)),
                  uncached_ms=1e3 * statistics.median(near(runs[False], L))) for L in lengths]
 
-# %% ../nbs/12_bench.ipynb #4efcdb61
+# %% ../nbs/12_bench.ipynb #3bd9ec36
 def format_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
     "A markdown table of `rows`: one column per `(key, header, format)`, blank where a value is missing."
     cell = lambda r, k, f: '' if r.get(k) is None else format(r[k], f)
@@ -176,7 +176,8 @@ def format_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
     return '\n'.join(lines + ['| ' + ' | '.join(cell(r, k, f) for k, _, f in columns) + ' |' for r in rows])
 
 TRAIN_COLUMNS = [('name', 'config', ''), ('params', 'params', ','), ('ms_per_step', 'ms/step', '.1f'),
-                 ('tokens_per_sec', 'tokens/s', ',.0f'), ('mfu', 'MFU', '.1%'), ('peak_mem_mb', 'peak MB', ',.0f')]
+                 ('tokens_per_sec', 'tokens/s', ',.0f'), ('mfu', 'MFU', '.1%'), ('peak_mem_mb', 'peak MB', ',.0f'),
+                 ('slices', 'slices', 'd')]
 GEN_COLUMNS = [('length', 'context', 'd'), ('cached_ms', 'cached ms/token', '.2f'), ('uncached_ms', 'uncached ms/token', '.2f')]
 
 def bench_parser() -> argparse.ArgumentParser:
