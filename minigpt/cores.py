@@ -59,7 +59,7 @@ def add_grads(params: list[torch.Tensor], grads_per_slice: list) -> None:
         if p.grad is None: p.grad = total
         else: p.grad.add_(total)
 
-# %% ../nbs/03c_cores.ipynb #b30f089b
+# %% ../nbs/03c_cores.ipynb #f2c3c970
 def plan_cores(cfg, device: torch.device, dtype: torch.dtype = torch.float32, dropout: float = 0.0,
                world_size: int = 1) -> CoreSplit | None:
     "The `CoreSplit` for a run with `TrainConfig` `cfg` (its `cpu_cores`: 0 auto, 1 off, n slices), or None to keep batches whole."
@@ -70,7 +70,7 @@ def plan_cores(cfg, device: torch.device, dtype: torch.dtype = torch.float32, dr
                                      (cfg.compile, "compile is on"),
                                      (dtype == torch.float16, "the dtype is float16")) if bad]
     if n == 0:
-        if blockers or dropout > 0 or not 2 <= threads <= 4: return None
+        if blockers or dropout > 0 or not 2 <= threads <= 4 or cfg.batch_size % threads: return None
         n = threads
     elif blockers:
         raise ConfigError(f"cpu_cores={n} splits batches across CPU cores, but {' and '.join(blockers)}; use cpu_cores=0 (auto) or 1.")
