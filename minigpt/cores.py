@@ -15,7 +15,7 @@ from .model import ConfigError
 # %% auto #0
 __all__ = ['CoreSplit', 'shard_rows', 'add_grads', 'plan_cores']
 
-# %% ../nbs/03c_cores.ipynb #35b9f3c2
+# %% ../nbs/03c_cores.ipynb #c60b37d4
 class CoreSplit:
     "Run a function over items at once on `n` threads, PyTorch limited to `threads` intra-op threads meanwhile."
     def __init__(self, n: int, threads: int = 1):
@@ -43,6 +43,10 @@ class CoreSplit:
             try: first = run(items[0])
             finally: wait(futures)  # no slice outlives the call, whichever failed
         return [first, *(f.result() for f in futures)]  # re-raises the first failure in item order
+
+    def map_rows(self, fn, *tensors: torch.Tensor) -> list:
+        "`map` over the row slices of `tensors` (`shard_rows`, below): `fn` gets one tuple `(x_i, y_i, ...)` per slice."
+        return self.map(fn, shard_rows(self.n, *tensors))
 
 # %% ../nbs/03c_cores.ipynb #0a050c15
 def shard_rows(n: int, *tensors: torch.Tensor) -> list[tuple[torch.Tensor, ...]]:
