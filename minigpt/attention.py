@@ -12,7 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['Head', 'MultiHeadAttention', 'CausalSelfAttention', 'KVCache', 'apply_rotary', 'causal_mask']
+__all__ = ['Head', 'MultiHeadAttention', 'attend', 'CausalSelfAttention', 'KVCache', 'apply_rotary', 'causal_mask']
 
 # %% ../nbs/02_attention.ipynb #de6d21b1
 class Head(nn.Module):
@@ -52,7 +52,14 @@ class MultiHeadAttention(nn.Module):
         out = torch.cat([h(x) for h in self.heads], dim=-1)  # (B, T, n_embd)
         return self.dropout(self.proj(out))
 
-# %% ../nbs/02_attention.ipynb #77755d57
+# %% ../nbs/02_attention.ipynb #86c226ff
+def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, **kwargs) -> torch.Tensor:
+    "`F.scaled_dot_product_attention`, computed in float32 when bf16 inputs are on the CPU (its bf16 kernel is slower there)."
+    if q.device.type != 'cpu' or q.dtype != torch.bfloat16: return F.scaled_dot_product_attention(q, k, v, **kwargs)
+    with torch.autocast('cpu', enabled=False):
+        return F.scaled_dot_product_attention(q.float(), k.float(), v.float(), **kwargs).to(q.dtype)
+
+# %% ../nbs/02_attention.ipynb #c877c8b3
 class CausalSelfAttention(nn.Module):
     "Multi-head causal self-attention: fused qkv projection, optional rotary positions, QK-norm, sliding window and key/value cache."
     def __init__(self,
@@ -90,11 +97,11 @@ class CausalSelfAttention(nn.Module):
         S, W = k.size(2), self.window or k.size(2)  # S keys: S - T earlier ones, then x's own
         dropout_p = self.dropout if self.training else 0.0
         if S == T and T <= W:  # the usual case, training included: the plain causal mask
-            y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_p, is_causal=True)
+            y = attend(q, k, v, dropout_p=dropout_p, is_causal=True)
         elif T == 1 and S <= W:  # one new token that may see every cached key
-            y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_p)
+            y = attend(q, k, v, dropout_p=dropout_p)
         else:
-            y = F.scaled_dot_product_attention(q, k, v, attn_mask=causal_mask(T, S, W, x.device), dropout_p=dropout_p)
+            y = attend(q, k, v, attn_mask=causal_mask(T, S, W, x.device), dropout_p=dropout_p)
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C): heads side by side again
         return self.resid_dropout(self.c_proj(y))
 

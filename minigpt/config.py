@@ -14,7 +14,8 @@ from .model import ConfigError, DictConfig
 from .optim import OPTIMIZERS
 
 # %% auto #0
-__all__ = ['TrainConfig', 'save_run_config', 'load_run_config', 'resolve_device', 'resolve_dtype', 'keep_freed_memory']
+__all__ = ['TrainConfig', 'save_run_config', 'load_run_config', 'resolve_device', 'cpu_has_bf16', 'resolve_dtype',
+           'keep_freed_memory']
 
 # %% ../nbs/03b_config.ipynb #9d5e7197
 _DEVICES = ('auto', 'cpu', 'cuda', 'mps')
@@ -112,7 +113,7 @@ def load_run_config(path: str | Path) -> dict:
         raise ConfigError(f"Config file {path} must hold a 'model' and/or a 'train' section; found {sorted(d) if isinstance(d, dict) else type(d).__name__}.")
     return {'model': d.get('model', {}), 'train': d.get('train', {})}
 
-# %% ../nbs/03b_config.ipynb #ac367aca
+# %% ../nbs/03b_config.ipynb #852a73e6
 def resolve_device(name: str = 'auto', local_rank: int = 0) -> torch.device:
     "Turn 'auto' into cuda > mps > cpu (GPU `local_rank` under torchrun); refuse a device this machine doesn't have."
     if name == 'auto':
@@ -127,11 +128,16 @@ def resolve_device(name: str = 'auto', local_rank: int = 0) -> torch.device:
         raise ConfigError("--device mps was requested but MPS is not available; use --device cpu (or auto).")
     return dev
 
+def cpu_has_bf16() -> bool:
+    "True if this CPU has bf16 dot-product instructions (AVX512-BF16 or AMX-BF16)."
+    caps = torch.cpu.get_capabilities() if hasattr(torch.cpu, 'get_capabilities') else {}  # torch >= 2.6
+    return bool(caps.get('avx512_bf16') or caps.get('amx_bf16'))
+
 def resolve_dtype(name: str, device: torch.device) -> torch.dtype:
-    "Turn 'auto' into bf16 on capable GPUs, fp16 on other GPUs, fp32 elsewhere."
+    "Turn 'auto' into bf16 on capable GPUs and CPUs with bf16 instructions, fp16 on other GPUs, fp32 elsewhere."
     if name == 'auto':
         if device.type == 'cuda': return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
-        return torch.float32
+        return torch.bfloat16 if device.type == 'cpu' and cpu_has_bf16() else torch.float32
     return {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}[name]
 
 # %% ../nbs/03b_config.ipynb #5f5fd11e

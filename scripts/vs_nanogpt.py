@@ -13,6 +13,8 @@ model in both programs (their first iterations, which include compilation, are n
 time-to-loss: nanoGPT's 2,000-iteration CPU run against `minigpt-train` with no arguments (the `cpu`
 preset); wall time from process start until the validation loss first reaches `--target` (1.886,
 nanoGPT's own result), and each run's final validation loss.
+`--mini-args` may be given more than once: each round then runs every minigpt variant as well as nanoGPT, in
+alternating order, e.g. `--mini-args='' --mini-args='--dtype float32'` (the default precision and float32).
 """
 from __future__ import annotations
 import argparse, json, os, re, statistics, subprocess, sys, tempfile, time
@@ -69,40 +71,52 @@ def main():
     p.add_argument('--rounds', type=int, default=3)
     p.add_argument('--iters', type=int, default=200, help='steps per throughput run')
     p.add_argument('--target', type=float, default=1.886)
-    p.add_argument('--mini-args', default='', help='extra flags for minigpt')
+    p.add_argument('--mini-args', action='append', default=None,
+                   help="extra flags for minigpt; give it twice or more to run one minigpt variant per occurrence in every "
+                        "round (e.g. --mini-args='' --mini-args='--dtype float32')")
     p.add_argument('--compile', action='store_true', help='throughput: torch.compile in both programs (compilation excluded)')
     p.add_argument('--out', default=None, help='write the results as JSON here')
     args = p.parse_args()
     tmp = Path(tempfile.mkdtemp())
-    extra = args.mini_args.split()
+    variants = args.mini_args or ['']  # one minigpt run per variant in every round
     results = dict(date=time.strftime('%Y-%m-%d %H:%M'), cpus=os.cpu_count(), load_start=os.getloadavg()[0], mode=args.mode,
-                   compile=args.compile, rounds=[])
+                   compile=args.compile, variants=variants, rounds=[])
     for r in range(args.rounds):
-        order = ('nano', 'mini') if r % 2 == 0 else ('mini', 'nano')  # alternate which goes first
+        order = ['nano', *range(len(variants))]
+        if r % 2: order.reverse()  # alternate which goes first
         row = {}
         for who in order:
+            key = 'nano' if who == 'nano' else 'mini' if who == 0 else f'mini{who}'  # the first variant keeps the plain keys
+            extra = [] if who == 'nano' else variants[who].split()
             if args.mode == 'throughput':
                 if who == 'nano': row['nano_ms'] = statistics.median(nano_run(args.nanogpt, args.iters, tmp / f'n{r}', 10**6, args.compile)['ms'][10:])
-                else: row['mini_ms'] = mini_speed(args.iters, tmp / f'm{r}.json', extra + ['--compile'] * args.compile)['ms_per_step']
+                else: row[f'{key}_ms'] = mini_speed(args.iters, tmp / f'{key}-{r}.json', extra + ['--compile'] * args.compile)['ms_per_step']
             else:
-                res = nano_run(args.nanogpt, 2000, tmp / f'n{r}') if who == 'nano' else mini_run(tmp / f'm{r}', extra)
+                res = nano_run(args.nanogpt, 2000, tmp / f'n{r}') if who == 'nano' else mini_run(tmp / f'{key}-{r}', extra)
                 hit = first_at(res['evals'], args.target)
-                row[who] = dict(wall=res['wall'], final_val=res['evals'][-1]['val_loss'], evals=res['evals'],
+                row[key] = dict(wall=res['wall'], final_val=res['evals'][-1]['val_loss'], evals=res['evals'],
                                 seconds_to_target=hit and hit['seconds'], iter_at_target=hit and hit['iter'])
         if args.mode == 'throughput':
-            row['speedup'] = row['nano_ms'] / row['mini_ms']
-            print(f"round {r + 1}: nanoGPT {row['nano_ms']:.1f} ms/iter, minigpt {row['mini_ms']:.1f} ms/iter, {row['speedup']:.2f}x", flush=True)
+            minis = ['mini'] + [f'mini{i}' for i in range(1, len(variants))]
+            for k in minis: row[k.replace('mini', 'speedup')] = row['nano_ms'] / row[f'{k}_ms']
+            print(f"round {r + 1}: nanoGPT {row['nano_ms']:.1f} ms/iter; " + '; '.join(
+                f"minigpt {variants[i] or '(defaults)'} {row[f'{k}_ms']:.1f} ms/iter, {row[k.replace('mini', 'speedup')]:.2f}x"
+                for i, k in enumerate(minis)), flush=True)
         else:
-            n, m = row['nano'], row['mini']
+            n = row['nano']
             print(f"round {r + 1}: nanoGPT {n['wall']:.0f} s to val {n['final_val']:.3f} (first <= {args.target} after "
-                  f"{n['seconds_to_target'] or float('nan'):.0f} s); minigpt first <= {args.target} after "
-                  f"{m['seconds_to_target'] or float('nan'):.0f} s (step {m['iter_at_target']}), finished in {m['wall']:.0f} s at val "
-                  f"{m['final_val']:.3f}", flush=True)
+                  f"{n['seconds_to_target'] or float('nan'):.0f} s)", flush=True)
+            for i in range(len(variants)):
+                m = row['mini' if i == 0 else f'mini{i}']
+                print(f"  minigpt {variants[i] or '(defaults)'}: first <= {args.target} after {m['seconds_to_target'] or float('nan'):.0f} s "
+                      f"(step {m['iter_at_target']}), finished in {m['wall']:.0f} s at val {m['final_val']:.3f}", flush=True)
         results['rounds'].append(row)
     results['load_end'] = os.getloadavg()[0]
     if args.mode == 'throughput':
-        results['median_speedup'] = statistics.median(r['speedup'] for r in results['rounds'])
-        print(f"median speed-up {results['median_speedup']:.2f}x")
+        for i, v in enumerate(variants):
+            k = 'speedup' if i == 0 else f'speedup{i}'
+            results['median_' + k] = statistics.median(r[k] for r in results['rounds'])
+            print(f"median speed-up, minigpt {v or '(defaults)'}: {results['median_' + k]:.2f}x")
     if args.out: Path(args.out).write_text(json.dumps(results, indent=1))
 
 if __name__ == '__main__': main()
