@@ -18,11 +18,11 @@ from minigpt.data import TextDataset
 from minigpt.model import GPT, GPTConfig
 from minigpt.trainer import Trainer, LRScheduleCB, GradClipCB
 
-def make_trainer(ds: TextDataset, cpu_cores: int, preset: str = 'gpt2') -> Trainer:
+def make_trainer(ds: TextDataset, cpu_cores: int, preset: str = 'gpt2', dtype: str = 'auto') -> Trainer:
     torch.manual_seed(0)
     model = GPT(GPTConfig(**PRESETS[preset]['model'], vocab_size=ds.tokenizer.vocab_size))
     train = {**PRESETS[preset]['train'], 'max_iters': 10**6}
-    cfg = TrainConfig(**train, device='cpu', cpu_cores=cpu_cores)
+    cfg = TrainConfig(**train, device='cpu', dtype=dtype, cpu_cores=cpu_cores)
     return Trainer(model, ds, cfg, [LRScheduleCB(), GradClipCB()])
 
 def main():
@@ -31,11 +31,12 @@ def main():
     p.add_argument('--rounds', type=int, default=30)
     p.add_argument('--steps', type=int, default=5, help="timed steps of each trainer per round")
     p.add_argument('--cores', type=int, default=torch.get_num_threads(), help="slices for the split trainer")
+    p.add_argument('--dtype', default='auto', help="precision of both trainers (auto: bfloat16 on CPUs with bf16 instructions, else float32)")
     p.add_argument('--json', default=None, help="write the step times here")
     args = p.parse_args()
     ds = TextDataset.from_file()
     started, load_start = time.strftime('%Y-%m-%d %H:%M'), os.getloadavg()[0]
-    trainers = {'whole': make_trainer(ds, 1, args.preset), f'{args.cores} slices': make_trainer(ds, args.cores, args.preset)}
+    trainers = {'whole': make_trainer(ds, 1, args.preset, args.dtype), f'{args.cores} slices': make_trainer(ds, args.cores, args.preset, args.dtype)}
     times = {name: [] for name in trainers}
     for r in range(args.rounds):
         for name in (list(trainers) if r % 2 == 0 else list(trainers)[::-1]):
@@ -45,12 +46,12 @@ def main():
                 t0 = time.perf_counter(); t.one_step(); times[name].append(time.perf_counter() - t0)
     med = {name: 1e3 * statistics.median(v) for name, v in times.items()}
     base = med['whole']
-    print(f"preset {args.preset}, torch {torch.__version__}, {torch.get_num_threads()} threads, {args.rounds} rounds x {args.steps} steps, "
+    print(f"preset {args.preset}, {trainers['whole'].dtype}, torch {torch.__version__}, {torch.get_num_threads()} threads, {args.rounds} rounds x {args.steps} steps, "
           f"{started}, load average {load_start:.2f} at the start, {os.getloadavg()[0]:.2f} at the end")
     for name, ms in med.items(): print(f"{name:>10}: {ms:6.2f} ms/step  ({base / ms:.2f}x)")
     if args.json:
         with open(args.json, 'w') as f:
-            json.dump({'date': started, 'preset': args.preset, 'threads': torch.get_num_threads(), 'load_start': load_start,
+            json.dump({'date': started, 'preset': args.preset, 'dtype': str(trainers['whole'].dtype), 'threads': torch.get_num_threads(), 'load_start': load_start,
                        'load_end': os.getloadavg()[0], 'ms_per_step': med, 'times': times}, f)
 
 if __name__ == '__main__': main()

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Training tokens/s of the default model on 1 process vs 2 torchrun processes (gloo on CPU; NCCL where GPUs exist).
-# Usage: bash scripts/bench_distributed.sh [ITERS] [DEVICE]   -> prints a markdown table (median tokens/s after warm-up)
+# Usage: [DTYPE=float32] bash scripts/bench_distributed.sh [ITERS] [DEVICE]   -> prints a markdown table (median tokens/s after warm-up)
 set -euo pipefail
 ITERS=${1:-200}; DEVICE=${2:-cpu}
 out=$(mktemp -d)
-common=(--max-iters "$ITERS" --warmup-iters 10 --eval-interval 100000 --log-interval 10 --device "$DEVICE" --no-progress)
+common=(--max-iters "$ITERS" --warmup-iters 10 --eval-interval 100000 --log-interval 10 --device "$DEVICE" --dtype "${DTYPE:-auto}" --no-progress)
 median() { python3 - "$1" <<'PY'
 import json, statistics, sys
 rs = [json.loads(l) for l in open(sys.argv[1] + '/metrics.jsonl') if 'tokens_per_sec' in l]
