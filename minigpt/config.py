@@ -17,7 +17,7 @@ from .optim import OPTIMIZERS
 __all__ = ['TrainConfig', 'save_run_config', 'load_run_config', 'resolve_device', 'cpu_has_bf16', 'resolve_dtype',
            'keep_freed_memory']
 
-# %% ../nbs/03b_config.ipynb #9d5e7197
+# %% ../nbs/03b_config.ipynb #7e66f691
 _DEVICES = ('auto', 'cpu', 'cuda', 'mps')
 _DTYPES = ('auto', 'float32', 'bfloat16', 'float16')
 
@@ -44,7 +44,7 @@ class TrainConfig(DictConfig):
     max_bad_steps: int = 5  # consecutive non-finite losses before the run stops
     seed: int = 1337  # seeds the batches, the model init and dropout
     device: str = 'auto'  # 'auto', 'cpu', 'cuda', 'cuda:N' or 'mps'
-    dtype: str = 'auto'  # 'auto', 'float32', 'bfloat16' or 'float16'
+    dtype: str = 'auto'  # 'auto' (bfloat16 on GPUs and CPUs that support it, else float16 on GPUs, float32 on CPUs), 'float32', 'bfloat16' or 'float16'
     compile: bool = False  # wrap the model in torch.compile
     cpu_cores: int = 0  # CPU: slices each micro-batch is cut into, one core each (0: auto, 1: off)
     fsdp: bool = False  # under torchrun, shard the model with FSDP instead of replicating it with DDP
