@@ -64,6 +64,10 @@ def mini_run(out: Path, extra: list[str]) -> dict:
 def first_at(evals: list[dict], target: float) -> dict | None:
     return next((e for e in evals if e['val_loss'] <= target), None)
 
+def vkey(stem: str, i: int) -> str:
+    "JSON key of minigpt variant `i`: the first keeps the plain names ('mini', 'speedup'), older files' keys; then 'mini1', ..."
+    return stem if i == 0 else f'{stem}{i}'
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--nanogpt', required=True, type=Path, help='path of a nanoGPT checkout with shakespeare_char prepared')
@@ -86,7 +90,7 @@ def main():
         if r % 2: order.reverse()  # alternate which goes first
         row = {}
         for who in order:
-            key = 'nano' if who == 'nano' else 'mini' if who == 0 else f'mini{who}'  # the first variant keeps the plain keys
+            key = 'nano' if who == 'nano' else vkey('mini', who)
             extra = [] if who == 'nano' else variants[who].split()
             if args.mode == 'throughput':
                 if who == 'nano': row['nano_ms'] = statistics.median(nano_run(args.nanogpt, args.iters, tmp / f'n{r}', 10**6, args.compile)['ms'][10:])
@@ -97,24 +101,23 @@ def main():
                 row[key] = dict(wall=res['wall'], final_val=res['evals'][-1]['val_loss'], evals=res['evals'],
                                 seconds_to_target=hit and hit['seconds'], iter_at_target=hit and hit['iter'])
         if args.mode == 'throughput':
-            minis = ['mini'] + [f'mini{i}' for i in range(1, len(variants))]
-            for k in minis: row[k.replace('mini', 'speedup')] = row['nano_ms'] / row[f'{k}_ms']
+            for i in range(len(variants)): row[vkey('speedup', i)] = row['nano_ms'] / row[vkey('mini', i) + '_ms']
             print(f"round {r + 1}: nanoGPT {row['nano_ms']:.1f} ms/iter; " + '; '.join(
-                f"minigpt {variants[i] or '(defaults)'} {row[f'{k}_ms']:.1f} ms/iter, {row[k.replace('mini', 'speedup')]:.2f}x"
-                for i, k in enumerate(minis)), flush=True)
+                f"minigpt {v or '(defaults)'} {row[vkey('mini', i) + '_ms']:.1f} ms/iter, {row[vkey('speedup', i)]:.2f}x"
+                for i, v in enumerate(variants)), flush=True)
         else:
             n = row['nano']
             print(f"round {r + 1}: nanoGPT {n['wall']:.0f} s to val {n['final_val']:.3f} (first <= {args.target} after "
                   f"{n['seconds_to_target'] or float('nan'):.0f} s)", flush=True)
-            for i in range(len(variants)):
-                m = row['mini' if i == 0 else f'mini{i}']
-                print(f"  minigpt {variants[i] or '(defaults)'}: first <= {args.target} after {m['seconds_to_target'] or float('nan'):.0f} s "
+            for i, v in enumerate(variants):
+                m = row[vkey('mini', i)]
+                print(f"  minigpt {v or '(defaults)'}: first <= {args.target} after {m['seconds_to_target'] or float('nan'):.0f} s "
                       f"(step {m['iter_at_target']}), finished in {m['wall']:.0f} s at val {m['final_val']:.3f}", flush=True)
         results['rounds'].append(row)
     results['load_end'] = os.getloadavg()[0]
     if args.mode == 'throughput':
         for i, v in enumerate(variants):
-            k = 'speedup' if i == 0 else f'speedup{i}'
+            k = vkey('speedup', i)
             results['median_' + k] = statistics.median(r[k] for r in results['rounds'])
             print(f"median speed-up, minigpt {v or '(defaults)'}: {results['median_' + k]:.2f}x")
     if args.out: Path(args.out).write_text(json.dumps(results, indent=1))
