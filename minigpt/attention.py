@@ -12,7 +12,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 # %% auto #0
-__all__ = ['Head', 'MultiHeadAttention', 'attend', 'CausalSelfAttention', 'KVCache', 'apply_rotary', 'causal_mask']
+__all__ = ['Head', 'MultiHeadAttention', 'KVCache', 'apply_rotary', 'causal_mask', 'CausalSelfAttention']
 
 # %% ../nbs/02_attention.ipynb #de6d21b1
 class Head(nn.Module):
@@ -52,59 +52,6 @@ class MultiHeadAttention(nn.Module):
         out = torch.cat([h(x) for h in self.heads], dim=-1)  # (B, T, n_embd)
         return self.dropout(self.proj(out))
 
-# %% ../nbs/02_attention.ipynb #86c226ff
-def attend(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, **kwargs) -> torch.Tensor:
-    "`F.scaled_dot_product_attention`, computed in float32 when bf16 inputs are on the CPU (its bf16 kernel is slower there)."
-    if q.device.type != 'cpu' or q.dtype != torch.bfloat16: return F.scaled_dot_product_attention(q, k, v, **kwargs)
-    with torch.autocast('cpu', enabled=False):
-        return F.scaled_dot_product_attention(q.float(), k.float(), v.float(), **kwargs).to(q.dtype)
-
-# %% ../nbs/02_attention.ipynb #c877c8b3
-class CausalSelfAttention(nn.Module):
-    "Multi-head causal self-attention: fused qkv projection, optional rotary positions, QK-norm, sliding window and key/value cache."
-    def __init__(self,
-                 n_embd: int,  # width of the residual stream
-                 n_head: int,  # number of heads; must divide `n_embd`
-                 dropout: float = 0.0,  # dropout on attention weights and on the output
-                 bias: bool = True,  # bias in the projections
-                 rope: bool = False,  # rotate queries and keys by their positions (rotary embeddings)
-                 window: int | None = None,  # each query sees at most this many latest positions (None: all)
-                 qk_norm: bool = False):  # RMS-normalise each head's queries and keys before the dot product
-        super().__init__()
-        if n_embd % n_head: raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head}).")
-        if rope and (n_embd // n_head) % 2:
-            raise ValueError(f"Rotary embeddings need an even head size; n_embd // n_head = {n_embd // n_head}.")
-        if window is not None and window < 1: raise ValueError(f"window must be a positive integer or None; got {window}.")
-        self.n_head, self.n_embd, self.dropout, self.rope, self.window, self.qk_norm = n_head, n_embd, dropout, rope, window, qk_norm
-        self.c_attn = nn.Linear(n_embd, 3 * n_embd, bias=bias)  # q, k, v for all heads at once
-        self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
-        self.resid_dropout = nn.Dropout(dropout)
-
-    def forward(self,
-                x: torch.Tensor,  # (B, T, C) inputs
-                cache: KVCache | None = None  # keys and values of earlier tokens; updated in place
-               ) -> torch.Tensor:  # (B, T, C) outputs
-        B, T, C = x.shape
-        q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
-        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, nh, T, hs)
-        if self.qk_norm: q, k = F.rms_norm(q, (q.size(-1),)), F.rms_norm(k, (k.size(-1),))
-        start = 0 if cache is None else cache.pos  # absolute position of x's first token
-        if self.rope:
-            pos = torch.arange(start, start + T, device=x.device)
-            q, k = apply_rotary(q, pos), apply_rotary(k, pos)
-        if cache is not None:  # the next token needs at most window - 1 earlier keys
-            k, v = cache.update(k, v, keep=None if self.window is None else self.window - 1)
-        S, W = k.size(2), self.window or k.size(2)  # S keys: S - T earlier ones, then x's own
-        dropout_p = self.dropout if self.training else 0.0
-        if S == T and T <= W:  # the usual case, training included: the plain causal mask
-            y = attend(q, k, v, dropout_p=dropout_p, is_causal=True)
-        elif T == 1 and S <= W:  # one new token that may see every cached key
-            y = attend(q, k, v, dropout_p=dropout_p)
-        else:
-            y = attend(q, k, v, attn_mask=causal_mask(T, S, W, x.device), dropout_p=dropout_p)
-        y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C): heads side by side again
-        return self.resid_dropout(self.c_proj(y))
-
 # %% ../nbs/02_attention.ipynb #f3887cd3
 class KVCache:
     "One attention layer's keys and values for the tokens seen so far, and the position of the next token."
@@ -138,6 +85,7 @@ def apply_rotary(x: torch.Tensor,  # (..., T, hs) queries or keys; hs even
     x1, x2 = x[..., :half], x[..., half:]
     return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
 
+# %% ../nbs/02_attention.ipynb #657327d5
 def causal_mask(T: int,  # number of queries: the last T of the S positions
                 S: int,  # number of keys
                 window: int | None = None,  # a query sees at most this many latest positions, itself included
@@ -147,3 +95,50 @@ def causal_mask(T: int,  # number of queries: the last T of the S positions
     k_pos = torch.arange(S, device=device)[None, :]  # (1, S)
     allowed = k_pos <= q_pos
     return allowed if window is None else allowed & (k_pos > q_pos - window)
+
+# %% ../nbs/02_attention.ipynb #c877c8b3
+class CausalSelfAttention(nn.Module):
+    "Multi-head causal self-attention: fused qkv projection, optional rotary positions, QK-norm, sliding window and key/value cache."
+    def __init__(self,
+                 n_embd: int,  # width of the residual stream
+                 n_head: int,  # number of heads; must divide `n_embd`
+                 dropout: float = 0.0,  # dropout on attention weights and on the output
+                 bias: bool = True,  # bias in the projections
+                 rope: bool = False,  # rotate queries and keys by their positions (rotary embeddings)
+                 window: int | None = None,  # each query sees at most this many latest positions (None: all)
+                 qk_norm: bool = False):  # RMS-normalise each head's queries and keys before the dot product
+        super().__init__()
+        if n_embd % n_head: raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head}).")
+        if rope and (n_embd // n_head) % 2:
+            raise ValueError(f"Rotary embeddings need an even head size; n_embd // n_head = {n_embd // n_head}.")
+        if window is not None and window < 1: raise ValueError(f"window must be a positive integer or None; got {window}.")
+        self.n_head, self.n_embd, self.dropout, self.rope, self.window, self.qk_norm = n_head, n_embd, dropout, rope, window, qk_norm
+        self.c_attn = nn.Linear(n_embd, 3 * n_embd, bias=bias)  # q, k, v for all heads at once
+        self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
+        self.resid_dropout = nn.Dropout(dropout)
+        self.attend = F.scaled_dot_product_attention  # the kernel; a hardware chapter may swap in another with the same signature
+
+    def forward(self,
+                x: torch.Tensor,  # (B, T, C) inputs
+                cache: KVCache | None = None  # keys and values of earlier tokens; updated in place
+               ) -> torch.Tensor:  # (B, T, C) outputs
+        B, T, C = x.shape
+        q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, nh, T, hs)
+        if self.qk_norm: q, k = F.rms_norm(q, (q.size(-1),)), F.rms_norm(k, (k.size(-1),))
+        start = 0 if cache is None else cache.pos  # absolute position of x's first token
+        if self.rope:
+            pos = torch.arange(start, start + T, device=x.device)
+            q, k = apply_rotary(q, pos), apply_rotary(k, pos)
+        if cache is not None:  # the next token needs at most window - 1 earlier keys
+            k, v = cache.update(k, v, keep=None if self.window is None else self.window - 1)
+        S, W = k.size(2), self.window or k.size(2)  # S keys: S - T earlier ones, then x's own
+        dropout_p = self.dropout if self.training else 0.0
+        if S == T and T <= W:  # the usual case, training included: the plain causal mask
+            y = self.attend(q, k, v, dropout_p=dropout_p, is_causal=True)
+        elif T == 1 and S <= W:  # one new token that may see every cached key
+            y = self.attend(q, k, v, dropout_p=dropout_p)
+        else:
+            y = self.attend(q, k, v, attn_mask=causal_mask(T, S, W, x.device), dropout_p=dropout_p)
+        y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C): heads side by side again
+        return self.resid_dropout(self.c_proj(y))

@@ -11,10 +11,11 @@ from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 import torch
 import torch.distributed as dist
+from .trainer import SingleProcess
 
 # %% auto #0
 __all__ = ['world_info', 'launched_by_torchrun', 'init_distributed', 'close_distributed', 'is_fsdp', 'wrap_model', 'grad_sync',
-           'all_reduce_mean', 'any_process', 'full_state', 'load_full_state']
+           'all_reduce_mean', 'any_process', 'full_state', 'load_full_state', 'DataParallel']
 
 # %% ../nbs/11_distributed.ipynb #2dd14c7b
 def world_info() -> tuple[int, int, int]:
@@ -101,3 +102,23 @@ def load_full_state(model: torch.nn.Module, model_sd: dict, optimizer: torch.opt
     opts = StateDictOptions(full_state_dict=True)
     set_model_state_dict(model, model_sd, options=opts)
     if optimizer is not None and optim_sd is not None: set_optimizer_state_dict(model, optimizer, optim_sd, options=opts)
+
+# %% ../nbs/11_distributed.ipynb #66f32c95
+class DataParallel(SingleProcess):
+    "The trainer's `parallel` for one of several processes started by `torchrun`: DDP (or FSDP) over the process group."
+    def __init__(self, fsdp: bool = False):  # shard the model with FSDP instead of replicating it with DDP
+        self.fsdp, self.fused_optimizer = fsdp, not fsdp
+        self.rank, self.world_size, self.local_rank = world_info()
+
+    def wrap(self, model: torch.nn.Module) -> torch.nn.Module:
+        self.wrapped = wrap_model(model, next(model.parameters()).device, self.fsdp)
+        return self.wrapped
+
+    def loss_and_grads(self, trainer, x, y, weight: float = 1.0, sync: bool = True) -> torch.Tensor:
+        with grad_sync(self.wrapped, sync): return super().loss_and_grads(trainer, x, y, weight, sync)  # all-reduce on the last micro-step
+
+    def mean(self, t: torch.Tensor) -> torch.Tensor: return all_reduce_mean(t)
+    def any(self, flag: bool, device: torch.device) -> bool: return any_process(flag, device)
+    def state_dicts(self, model, opt): return full_state(model, opt)
+    def load_state_dicts(self, model, opt, model_sd, opt_sd): load_full_state(model, model_sd, opt, opt_sd)
+    def describe(self, device: torch.device) -> str: return f"{self.world_size} processes ({'FSDP' if self.fsdp else 'DDP'})"
