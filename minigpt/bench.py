@@ -14,7 +14,8 @@ from .config import PRESETS, ConfigError, TrainConfig, resolve_device, resolve_d
 from .data import TextDataset, DataError
 from .model import GPT, GPTConfig, flops_per_token
 from .sampling import generate_ids
-from .trainer import Trainer, Callback, CancelFitException, LRScheduleCB, GradClipCB, core_callbacks
+from .trainer import Trainer, Callback, CancelFitException, LRScheduleCB, GradClipCB
+from .tracking import core_callbacks
 from .cpu import CPUCores, keep_freed_memory
 from .run import choose_parallel
 from .cli import add_config_flags, configs_from_args, _Parser, _fail

@@ -14,6 +14,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 from .config import ConfigError
 from .attention import CausalSelfAttention
+from .optim import Muon, orthogonalize
 from .trainer import SingleProcess
 
 # %% auto #0
@@ -103,6 +104,19 @@ class CPUCores(SingleProcess):
 
     def describe(self, device: torch.device) -> str:
         return f"each batch in {self.split.n} slices, one per core" if self.split else super().describe(device)
+
+    @contextmanager
+    def training(self, trainer):
+        "For the whole fit: PyTorch held to the slices' threads, and Muon's orthogonalisation split across the cores too."
+        if self.split is None: yield; return
+        if isinstance(trainer.opt, Muon): trainer.opt.orthogonalize = self.orthogonalize
+        try:
+            with self.split.limit_threads(): yield
+        finally: vars(trainer.opt).pop('orthogonalize', None)
+
+    def orthogonalize(self, stack: torch.Tensor, steps: int = 5) -> torch.Tensor:
+        "`orthogonalize` of a stack of matrices, the stack cut into one slice per core."
+        return torch.cat(self.split.map_rows(lambda s: orthogonalize(s[0], steps), stack))
 
 # %% ../nbs/10_cpu.ipynb #f2c3c970
 def cpu_parallel(cfg, device: torch.device, dtype: torch.dtype = torch.float32, dropout: float = 0.0) -> SingleProcess:

@@ -33,6 +33,7 @@ def orthogonalize(G: torch.Tensor,  # (..., m, n) one matrix or a stack of matri
 # %% ../nbs/06_optim.ipynb #69998c21
 class Muon(torch.optim.Optimizer):
     "Muon (momentum, then an orthogonalised update) for parameter groups with `muon=True`; AdamW for the others."
+    orthogonalize = staticmethod(orthogonalize)  # orthogonalises a stack of same-shaped matrices; the CPU chapter splits it across cores
     def __init__(self, params, lr: float = 0.02, momentum: float = 0.95, nesterov: bool = True, ns_steps: int = 5,
                  betas: tuple[float, float] = (0.9, 0.99), eps: float = 1e-8, weight_decay: float = 0.0):
         super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov, ns_steps=ns_steps, betas=betas, eps=eps,
@@ -58,7 +59,7 @@ class Muon(torch.optim.Optimizer):
             by_shape.setdefault(p.shape, []).append((p, p.grad.lerp(buf, g['momentum']) if g['nesterov'] else buf))
         for shape, items in by_shape.items():
             stack = torch.stack([u for _, u in items])
-            updates = orthogonalize(stack, g['ns_steps'])
+            updates = self.orthogonalize(stack, g['ns_steps'])
             scale = max(1.0, shape[0] / shape[1]) ** 0.5  # keeps tall matrices' updates as large as wide ones'
             for (p, _), u in zip(items, updates):
                 p.mul_(1 - g['lr'] * g['weight_decay']).add_(u, alpha=-g['lr'] * scale)

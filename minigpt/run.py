@@ -12,8 +12,8 @@ import torch
 from .config import ConfigError, TrainConfig, save_run_config, resolve_device, resolve_dtype
 from .data import TextDataset, DataError
 from .model import GPT, GPTConfig
-from .trainer import SingleProcess, Trainer, core_callbacks
-from .tracking import MetricsLogCB, ProgressCB, SampleCB, WandbCB
+from .trainer import SingleProcess, Trainer
+from .tracking import MetricsLogCB, ProgressCB, SampleCB, WandbCB, core_callbacks
 from .checkpoint import (CheckpointCB, CheckpointError, checkpoint_configs, load_checkpoint, model_from_checkpoint,
                                 restore_checkpoint)
 from .cpu import cpu_parallel

@@ -1,4 +1,4 @@
-"""A metrics log on disk, loss and learning-rate plots, text samples during training, and Weights & Biases.
+"""Metrics of a run, a progress bar, a metrics log on disk, loss and learning-rate plots, text samples during training, and Weights & Biases.
 
 Docs: https://minigpt-dev.github.io/minigpt/tracking.html.md"""
 
@@ -6,14 +6,49 @@ Docs: https://minigpt-dev.github.io/minigpt/tracking.html.md"""
 
 # %% ../nbs/08_tracking.ipynb #ee0e0085
 from __future__ import annotations
-import json
+import json, time
 from pathlib import Path
 import torch
-from .trainer import Callback
+from .trainer import Callback, EvalCB, GradClipCB, LRScheduleCB
 from .sampling import generate
 
 # %% auto #0
-__all__ = ['ProgressCB', 'MetricsLogCB', 'read_metrics', 'plot_metrics', 'SampleCB', 'WandbCB']
+__all__ = ['MetricsCB', 'core_callbacks', 'ProgressCB', 'MetricsLogCB', 'read_metrics', 'plot_metrics', 'SampleCB', 'WandbCB']
+
+# %% ../nbs/08_tracking.ipynb #f1c3164e
+class MetricsCB(Callback):
+    "Every `log_interval` steps, record train loss, lr, grad norm, tokens/s and time in `trainer.history`."
+    order = 10
+    def before_fit(self, trainer):
+        self.t0 = self.t_log = time.perf_counter()
+        self.elapsed0 = trainer.record.get('elapsed', 0.0)  # carried over on resume
+        self.loss_sum, self.steps, self.eval_time = torch.zeros((), device=trainer.device), 0, 0.0
+
+    def after_step(self, trainer):
+        self.loss_sum += trainer.loss
+        self.steps += 1
+        if trainer.iter_num % trainer.cfg.log_interval and trainer.iter_num != trainer.cfg.max_iters: return
+        now = time.perf_counter()
+        train_time = now - self.t_log - self.eval_time
+        trainer.record = {'iter': trainer.iter_num, 'train_loss': trainer.parallel.mean(self.loss_sum / self.steps).item(),
+                          'lr': getattr(trainer, 'lr', trainer.cfg.learning_rate),
+                          'grad_norm': float(getattr(trainer, 'grad_norm', float('nan'))),
+                          'tokens_per_sec': self.steps * trainer.tokens_per_step / max(train_time, 1e-9),
+                          'elapsed': self.elapsed0 + now - self.t0}
+        trainer.history.append(trainer.record)
+        self.loss_sum.zero_(); self.steps, self.eval_time, self.t_log = 0, 0.0, time.perf_counter()
+        trainer('after_log')
+
+    def before_eval(self, trainer): self.eval_started = time.perf_counter()
+    def after_eval(self, trainer):
+        t = time.perf_counter()
+        trainer.history.append({**trainer.eval_record, 'elapsed': self.elapsed0 + t - self.t0})
+        self.eval_time += t - self.eval_started
+
+# %% ../nbs/08_tracking.ipynb #eea50607
+def core_callbacks() -> list[Callback]:
+    "The callbacks every run wants: learning-rate schedule, clipping, metrics and evaluation (the trainer chapter and this one)."
+    return [LRScheduleCB(), GradClipCB(), MetricsCB(), EvalCB()]
 
 # %% ../nbs/08_tracking.ipynb #1a5d81dc
 class ProgressCB(Callback):

@@ -6,7 +6,7 @@ Docs: https://minigpt-dev.github.io/minigpt/trainer.html.md"""
 
 # %% ../nbs/07_trainer.ipynb #f3047efb
 from __future__ import annotations
-import math, time
+import math
 from contextlib import nullcontext
 import torch
 import torch.nn as nn
@@ -17,7 +17,7 @@ from .config import TrainConfig, resolve_device, resolve_dtype
 
 # %% auto #0
 __all__ = ['get_lr', 'CancelStepException', 'CancelFitException', 'Callback', 'SingleProcess', 'Trainer', 'LRScheduleCB',
-           'NonFiniteLossError', 'GradClipCB', 'EvalCB', 'MetricsCB', 'core_callbacks']
+           'NonFiniteLossError', 'GradClipCB', 'EvalCB']
 
 # %% ../nbs/07_trainer.ipynb #b912ae8e
 def get_lr(it: int, cfg: TrainConfig) -> float:
@@ -43,40 +43,35 @@ class SingleProcess:
     "The plain way to compute a batch: whole, in this process. The parallelism chapters subclass it."
     rank, world_size, local_rank = 0, 1, 0
     fused_optimizer = True  # PyTorch's fused AdamW kernel can update these parameters
-
     def wrap(self, model: nn.Module) -> nn.Module:
         "The module the trainer calls for forward passes: `model` itself (a subclass may return a wrapper)."
         return model
-
     def loss_and_grads(self, trainer, x: torch.Tensor, y: torch.Tensor, weight: float = 1.0, sync: bool = True) -> torch.Tensor:
         "Forward and backward of micro-batch `(x, y)`: add the gradients of its loss × `weight` to `.grad`; return that loss."
         with trainer.autocast(): loss = trainer.forward(x, y)[1] * weight
         trainer.scaler.scale(loss).backward()
         return loss.detach()
-
     def eval_loss(self, trainer, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         "The mean loss of micro-batch `(x, y)` in float32 (the trainer calls it without gradients)."
         with trainer.autocast(): return trainer.forward(x, y)[1].float()
-
     def mean(self, t: torch.Tensor) -> torch.Tensor:
         "The mean of `t` across workers: `t` itself, for one process."
         return t
-
     def any(self, flag: bool, device: torch.device) -> bool:
         "True if `flag` is true in any worker."
         return flag
-
     def state_dicts(self, model: nn.Module, opt: torch.optim.Optimizer) -> tuple[dict, dict]:
         "Full model and optimizer state dicts, for a checkpoint."
         return model.state_dict(), opt.state_dict()
-
     def load_state_dicts(self, model: nn.Module, opt: torch.optim.Optimizer, model_sd: dict, opt_sd: dict):
         "Load what `state_dicts` returned."
         model.load_state_dict(model_sd); opt.load_state_dict(opt_sd)
-
     def describe(self, device: torch.device) -> str:
         "How a batch is computed, for the trainer's summary line."
         return f"{torch.get_num_threads()} threads per operation" if device.type == 'cpu' else 'one process'
+    def training(self, trainer):
+        "A context held around the whole of `trainer.fit` (nothing, here)."
+        return nullcontext()
 
 # %% ../nbs/07_trainer.ipynb #a1c0ffee
 class Trainer:
@@ -97,7 +92,6 @@ class Trainer:
         self.callbacks = sorted(callbacks, key=lambda cb: cb.order)
         self.iter_num, self.best_val_loss, self.bad_steps = 0, float('inf'), 0
         self.record, self.history = {}, []
-
     def __call__(self, event: str):
         for cb in self.callbacks:
             if hasattr(cb, event): getattr(cb, event)(self)
@@ -108,20 +102,16 @@ class Trainer:
     def tokens_per_step(self) -> int:
         "Tokens in one optimizer step, across all workers."
         return self.cfg.batch_size * self.model.cfg.block_size * self.cfg.grad_accum_steps * self.parallel.world_size
-
     def get_batch(self, split: str, generator: torch.Generator):
         return self.dataset.get_batch(split, self.cfg.batch_size, self.model.cfg.block_size, generator, self.device,
                                       shard=(self.parallel.rank, self.parallel.world_size))
-
     def summary(self) -> str:
         "One line on what trains where: parameters, device, precision, and how a batch is computed."
         return (f"{self.model.num_params() / 1e6:.2f}M parameters on {self.device}, {str(self.dtype).removeprefix('torch.')}, "
                 f"{self.parallel.describe(self.device)}")
-
     def autocast(self):
         "A fresh mixed-precision context (autocast is per thread, so every thread must enter its own)."
         return nullcontext() if self.dtype == torch.float32 else torch.autocast(self.device.type, dtype=self.dtype)
-
     def one_step(self):
         "One optimizer step over `grad_accum_steps` micro-batches, with its events."
         self('before_batch')
@@ -150,15 +140,15 @@ class Trainer:
             out['val_loss' if split == 'val' else 'train_eval_loss'] = self.parallel.mean(losses.mean()).item()
         self.model.train()
         return out
-
     def fit(self):
         "Train until `max_iters` (or until a callback cancels), calling the events on the way."
         self.model.train()
-        try:
-            self('before_fit')
-            while self.iter_num < self.cfg.max_iters: self.one_step()
-        except CancelFitException: pass
-        finally: self('after_fit')
+        with self.parallel.training(self):
+            try:
+                self('before_fit')
+                while self.iter_num < self.cfg.max_iters: self.one_step()
+            except CancelFitException: pass
+            finally: self('after_fit')
         return self
 
 # %% ../nbs/07_trainer.ipynb #d9da2d3d
@@ -203,38 +193,3 @@ class EvalCB(Callback):
             trainer.eval_record = {'iter': it, **trainer.evaluate()}
             trainer.best_val_loss = min(trainer.best_val_loss, trainer.eval_record['val_loss'])
             trainer('after_eval')
-
-# %% ../nbs/07_trainer.ipynb #f1c3164e
-class MetricsCB(Callback):
-    "Every `log_interval` steps, record train loss, lr, grad norm, tokens/s and time in `trainer.history`."
-    order = 10
-    def before_fit(self, trainer):
-        self.t0 = self.t_log = time.perf_counter()
-        self.elapsed0 = trainer.record.get('elapsed', 0.0)  # carried over on resume
-        self.loss_sum, self.steps, self.eval_time = torch.zeros((), device=trainer.device), 0, 0.0
-
-    def after_step(self, trainer):
-        self.loss_sum += trainer.loss
-        self.steps += 1
-        if trainer.iter_num % trainer.cfg.log_interval and trainer.iter_num != trainer.cfg.max_iters: return
-        now = time.perf_counter()
-        train_time = now - self.t_log - self.eval_time
-        trainer.record = {'iter': trainer.iter_num, 'train_loss': trainer.parallel.mean(self.loss_sum / self.steps).item(),
-                          'lr': getattr(trainer, 'lr', trainer.cfg.learning_rate),
-                          'grad_norm': float(getattr(trainer, 'grad_norm', float('nan'))),
-                          'tokens_per_sec': self.steps * trainer.tokens_per_step / max(train_time, 1e-9),
-                          'elapsed': self.elapsed0 + now - self.t0}
-        trainer.history.append(trainer.record)
-        self.loss_sum.zero_(); self.steps, self.eval_time, self.t_log = 0, 0.0, time.perf_counter()
-        trainer('after_log')
-
-    def before_eval(self, trainer): self.eval_started = time.perf_counter()
-    def after_eval(self, trainer):
-        t = time.perf_counter()
-        trainer.history.append({**trainer.eval_record, 'elapsed': self.elapsed0 + t - self.t0})
-        self.eval_time += t - self.eval_started
-
-# %% ../nbs/07_trainer.ipynb #eea50607
-def core_callbacks() -> list[Callback]:
-    "The callbacks every run wants: learning-rate schedule, clipping, metrics and evaluation."
-    return [LRScheduleCB(), GradClipCB(), MetricsCB(), EvalCB()]

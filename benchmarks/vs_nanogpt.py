@@ -1,7 +1,7 @@
 """minigpt and nanoGPT side by side on this machine, alternating runs so both meet the same background load.
 
-    python scripts/vs_nanogpt.py --nanogpt ../ref/nanoGPT throughput --rounds 3 --iters 200
-    python scripts/vs_nanogpt.py --nanogpt ../ref/nanoGPT time-to-loss --rounds 1
+    python benchmarks/vs_nanogpt.py --nanogpt ../ref/nanoGPT throughput --rounds 3 --iters 200
+    python benchmarks/vs_nanogpt.py --nanogpt ../ref/nanoGPT time-to-loss --rounds 1
 
 `--nanogpt` is a checkout of https://github.com/karpathy/nanoGPT whose `data/shakespeare_char` has been
 prepared (train.bin, val.bin). This script contains no nanoGPT code: it runs nanoGPT's own `train.py`

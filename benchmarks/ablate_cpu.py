@@ -1,6 +1,6 @@
 """Ablation of the CPU speed options at equal wall time: each variant trains for the same time budget.
 
-    python scripts/ablate_cpu.py --budget 60 --out ci-artifacts/ablation.json
+    python benchmarks/ablate_cpu.py --budget 60 --out ci-artifacts/ablation.json
 
 Two phases, so that background load can't decide the result. First the step time of every variant is
 measured with `minigpt.bench.train_speed`, the variants alternating over `--rounds` rounds (medians).

@@ -1,11 +1,11 @@
 """Build the documentation site offline into `_docs/`, from the notebooks and `nbs/_quarto.yml`.
 
-Usage: python scripts/build_docs.py
+Usage: python tools/build_docs.py
 
 This does what `nbdev-docs` does, with the pure-Python renderer smalldocs in the place of Quarto
 (which cannot be installed here). `nbdev-docs` keeps working unchanged wherever Quarto exists.
 
-1. README.md is written from nbs/index.ipynb (scripts/make_readme.py).
+1. README.md is written from nbs/index.ipynb (tools/make_readme.py).
 2. nbdev writes nbs/nbdev.yml and nbs/sidebar.yml (home page and chapters: the sidebar `nbdev-docs`
    makes), then processes the notebooks into _proc/: `show_doc` cells are rendered, hidden cells
    dropped, backticked names linked. Only exported, import and `show_doc` cells run; every other
@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 
 root = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(root/'scripts'))
+sys.path.insert(0, str(root/'tools'))
 
 # smalldocs notes these on every nbdev project; none of them changes the HTML site.
 HARMLESS = ('unknown key format-links', 'format commonmark is not built', 'keep-md is ignored', 'output-file is not read')

@@ -1,6 +1,6 @@
-"""Test the built docs site (`_docs/`, from scripts/build_docs.py) in real headless Chromium.
+"""Test the built docs site (`_docs/`, from tools/build_docs.py) in real headless Chromium.
 
-Usage: python scripts/test_docs.py      (after `python scripts/build_docs.py`)
+Usage: python tools/test_docs.py      (after `python tools/build_docs.py`)
 
 Serves `_docs/` on 127.0.0.1 and opens every page with Playwright driving Debian's Chromium
 (`CHROMIUM`, default /usr/bin/chromium). Checks: there is one page per notebook under the name nbdev
@@ -112,7 +112,7 @@ def check_search(tab, pages: dict):
 def main() -> int:
     from playwright.sync_api import sync_playwright
     t0 = time.time()
-    if not (site/'index.html').exists(): sys.exit("No site in _docs/: run `python scripts/build_docs.py` first.")
+    if not (site/'index.html').exists(): sys.exit("No site in _docs/: run `python tools/build_docs.py` first.")
     artifacts.mkdir(parents=True, exist_ok=True)
     pages = expected_pages()
     for p in pages:

@@ -2,7 +2,7 @@
 # Every GPU measurement of the benchmark chapter, in one go: about 5 minutes on one H100 or H200, well under 8.
 # Prepared but NOT yet run: no GPU was available when the benchmark chapter was written.
 #
-#   bash scripts/bench_gpu.sh [OUT_DIR]        # JSON results land in OUT_DIR (default: ci-artifacts/bench_gpu)
+#   bash benchmarks/bench_gpu.sh [OUT_DIR]        # JSON results land in OUT_DIR (default: ci-artifacts/bench_gpu)
 #
 # 1. nanoGPT's baby GPT (6 layers, 6 heads, 384 wide, block 256, batch 64, dropout 0.2), compiled, bf16:
 #    tokens/s and MFU (against a bf16 matmul measured on the same card), time to val <= 1.47, generation.

@@ -1,6 +1,6 @@
 """Whole batches against one slice per CPU core, in one process, alternating every few steps.
 
-    python scripts/bench_cores.py --rounds 30 --steps 5
+    python benchmarks/bench_cores.py --rounds 30 --steps 5
 
 Trains nanoGPT's CPU model (the `gpt2` preset: 4 layers, 4 heads, 128 wide, block 64, batch 12, AdamW; or
 another `--preset`, e.g. `cpu`, the default of minigpt-train) with two
