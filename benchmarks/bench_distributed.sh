@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Training tokens/s of the default model on 1 process vs 2 torchrun processes (gloo on CPU; NCCL where GPUs exist).
 # Usage: [DTYPE=float32] bash benchmarks/bench_distributed.sh [ITERS] [DEVICE]   -> prints a markdown table (median tokens/s after warm-up)
+# The distributed chapter (nbs/11_distributed.ipynb) quotes its table.
 set -euo pipefail
 ITERS=${1:-200}; DEVICE=${2:-cpu}
 out=$(mktemp -d)
@@ -11,7 +12,7 @@ rs = [json.loads(l) for l in open(sys.argv[1] + '/metrics.jsonl') if 'tokens_per
 print(f"{statistics.median(r['tokens_per_sec'] for r in rs[2:]):,.0f}")
 PY
 }
-B=$(python3 -c "from minigpt.cli import PRESETS; print(PRESETS['cpu']['train']['batch_size'])")  # the default run's batch
+B=$(python3 -c "from minigpt.config import TrainConfig; print(TrainConfig.preset('cpu').batch_size)")  # the default run's batch
 OMP_NUM_THREADS=1 minigpt-train "${common[@]}" --out "$out/p1t1" >/dev/null
 OMP_NUM_THREADS=2 minigpt-train "${common[@]}" --cpu-cores 1 --out "$out/p1t2" >/dev/null
 OMP_NUM_THREADS=2 minigpt-train "${common[@]}" --cpu-cores 2 --out "$out/p1s2" >/dev/null

@@ -15,6 +15,8 @@ preset); wall time from process start until the validation loss first reaches `-
 nanoGPT's own result), and each run's final validation loss.
 `--mini-args` may be given more than once: each round then runs every minigpt variant as well as nanoGPT, in
 alternating order, e.g. `--mini-args='' --mini-args='--dtype float32'` (the default precision and float32).
+`--dry-run` prints the commands of the first two rounds and runs nothing (no nanoGPT checkout needed).
+The benchmark chapter (nbs/18_bench.ipynb) quotes its output.
 """
 from __future__ import annotations
 import argparse, json, os, re, statistics, subprocess, sys, tempfile, time
@@ -23,10 +25,14 @@ from pathlib import Path
 NANO_ARGS = ['config/train_shakespeare_char.py', '--device=cpu', '--compile=False', '--eval_iters=20', '--log_interval=1',
              '--block_size=64', '--batch_size=12', '--n_layer=4', '--n_head=4', '--n_embd=128', '--lr_decay_iters=2000', '--dropout=0.0']
 
+def nano_cmd(iters: int, out: Path, eval_interval: int = 250, compile: bool = False) -> list[str]:
+    "The command line of nanoGPT's train.py (run in its checkout) with its CPU settings."
+    args = [a.replace('--compile=False', f'--compile={compile}') for a in NANO_ARGS]
+    return [sys.executable, '-u', 'train.py', *args, f'--max_iters={iters}', f'--eval_interval={eval_interval}', f'--out_dir={out}']
+
 def nano_run(repo: Path, iters: int, out: Path, eval_interval: int = 250, compile: bool = False) -> dict:
     "Run nanoGPT's train.py; per-iteration ms, evaluations with their wall time since launch, total wall time."
-    args = [a.replace('--compile=False', f'--compile={compile}') for a in NANO_ARGS]
-    cmd = [sys.executable, '-u', 'train.py', *args, f'--max_iters={iters}', f'--eval_interval={eval_interval}', f'--out_dir={out}']
+    cmd = nano_cmd(iters, out, eval_interval, compile)
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=repo, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     ms, evals = [], []
@@ -37,16 +43,26 @@ def nano_run(repo: Path, iters: int, out: Path, eval_interval: int = 250, compil
     if proc.wait(): raise RuntimeError(f"nanoGPT failed: {' '.join(cmd)}")
     return dict(ms=ms, evals=evals, wall=time.perf_counter() - t0)
 
+def mini_speed_cmd(iters: int, out: Path, extra: list[str]) -> list[str]:
+    "The `minigpt-bench` command line for nanoGPT's CPU model (the `nanogpt-cpu` preset): `iters` steps, the first 10 not timed."
+    return ['minigpt-bench', '--preset', 'nanogpt-cpu', '--device', 'cpu', '--steps', str(iters - 10), '--warmup', '10', '--json', str(out), *extra]
+
 def mini_speed(iters: int, out: Path, extra: list[str]) -> dict:
-    "Run `minigpt-bench --preset gpt2` (nanoGPT's CPU model) for `iters` steps; per-iteration ms."
-    cmd = ['minigpt-bench', '--preset', 'gpt2', '--device', 'cpu', '--steps', str(iters - 10), '--warmup', '10', '--json', str(out), *extra]
-    subprocess.run(cmd, check=True, capture_output=True)
+    "Run `minigpt-bench --preset nanogpt-cpu` (nanoGPT's CPU model) for `iters` steps; per-iteration ms."
+    cmd = mini_speed_cmd(iters, out, extra)
+    res = subprocess.run(cmd, capture_output=True, text=True)
+    if res.returncode: raise RuntimeError(f"minigpt-bench failed: {' '.join(cmd)}\n{res.stderr.strip()}")
     return json.loads(out.read_text())['train'][0]
+
+def mini_run_cmd(out: Path, extra: list[str]) -> list[str]:
+    "The `minigpt-train` command line (its default preset, `cpu`, plus `extra`)."
+    return ['minigpt-train', '--no-progress', '--out', str(out), *extra]
 
 def mini_run(out: Path, extra: list[str]) -> dict:
     "Run `minigpt-train` (default preset); evaluations with their wall time since launch, total wall time."
     t0 = time.perf_counter()
-    proc = subprocess.Popen(['minigpt-train', '--no-progress', '--out', str(out), *extra], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    err = tempfile.TemporaryFile('w+')  # not a pipe: nobody reads it while the run goes on
+    proc = subprocess.Popen(mini_run_cmd(out, extra), stdout=subprocess.DEVNULL, stderr=err, text=True)
     metrics, seen, evals = out / 'metrics.jsonl', 0, []
     while True:
         done = proc.poll() is not None
@@ -58,7 +74,9 @@ def mini_run(out: Path, extra: list[str]) -> dict:
             seen = len(lines)
         if done: break
         time.sleep(0.05)
-    if proc.returncode: raise RuntimeError("minigpt-train failed")
+    if proc.returncode:
+        err.seek(0)
+        raise RuntimeError(f"minigpt-train failed: {' '.join(mini_run_cmd(out, extra))}\n{err.read().strip()}")
     return dict(evals=evals, wall=time.perf_counter() - t0)
 
 def first_at(evals: list[dict], target: float) -> dict | None:
@@ -80,9 +98,30 @@ def main():
                         "round (e.g. --mini-args='' --mini-args='--dtype float32')")
     p.add_argument('--compile', action='store_true', help='throughput: torch.compile in both programs (compilation excluded)')
     p.add_argument('--out', default=None, help='write the results as JSON here')
+    p.add_argument('--dry-run', action='store_true', help='print the commands of the first two rounds; run nothing')
     args = p.parse_args()
+    if args.mode == 'throughput' and args.iters <= 10: p.error(f"--iters must be more than the 10 untimed steps; got {args.iters}")
+    prepared = args.nanogpt / 'data' / 'shakespeare_char' / 'train.bin'
+    if not args.dry_run and not (args.nanogpt / 'train.py').is_file():
+        p.error(f"--nanogpt {args.nanogpt} holds no train.py: give the path of a nanoGPT checkout")
+    if not args.dry_run and not prepared.is_file():
+        p.error(f"{prepared} is missing: run `python data/shakespeare_char/prepare.py` in the nanoGPT checkout first")
     tmp = Path(tempfile.mkdtemp())
     variants = args.mini_args or ['']  # one minigpt run per variant in every round
+    if args.dry_run:
+        for r in range(min(args.rounds, 2)):
+            order = ['nano', *range(len(variants))]
+            if r % 2: order.reverse()
+            print(f"round {r + 1}:")
+            for who in order:
+                key, extra = ('nano', []) if who == 'nano' else (vkey('mini', who), variants[who].split())
+                if who == 'nano':
+                    cmd = nano_cmd(args.iters, tmp / f'n{r}', 10**6, args.compile) if args.mode == 'throughput' else nano_cmd(2000, tmp / f'n{r}')
+                    print(f"  (cd {args.nanogpt} && {' '.join(cmd)})")
+                elif args.mode == 'throughput': print('  ' + ' '.join(mini_speed_cmd(args.iters, tmp / f'{key}-{r}.json', extra + ['--compile'] * args.compile)))
+                else: print('  ' + ' '.join(mini_run_cmd(tmp / f'{key}-{r}', extra)))
+        tmp.rmdir()
+        return
     results = dict(date=time.strftime('%Y-%m-%d %H:%M'), cpus=os.cpu_count(), load_start=os.getloadavg()[0], mode=args.mode,
                    compile=args.compile, variants=variants, rounds=[])
     for r in range(args.rounds):

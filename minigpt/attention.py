@@ -116,7 +116,7 @@ class CausalSelfAttention(nn.Module):
         self.c_attn = nn.Linear(n_embd, 3 * n_embd, bias=bias)  # q, k, v for all heads at once
         self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
         self.resid_dropout = nn.Dropout(dropout)
-        self.attend = F.scaled_dot_product_attention  # the kernel; a hardware chapter may swap in another with the same signature
+        self.attend = F.scaled_dot_product_attention  # the kernel; the CPU chapter swaps in another with the same signature
 
     def forward(self,
                 x: torch.Tensor,  # (B, T, C) inputs

@@ -202,8 +202,8 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--json', metavar='PATH', default=None, help="write the results here as JSON")
     p.add_argument('--preset', metavar='NAME', default=argparse.SUPPRESS, help=f"model and training settings: {', '.join(PRESETS)} (default: cpu)")
     p.add_argument('--config', metavar='FILE', default=argparse.SUPPRESS, help="JSON or TOML file with 'model' and/or 'train' sections")
-    add_config_flags(p, GPTConfig, skip=('vocab_size',))
-    add_config_flags(p, TrainConfig, skip=('out_dir',))
+    add_config_flags(p, GPTConfig, skip=('vocab_size',), defaults=GPTConfig.preset('cpu'))
+    add_config_flags(p, TrainConfig, skip=('out_dir',), defaults=TrainConfig.preset('cpu'))
     return p
 
 _BENCH_ARGS = ('suite', 'steps', 'warmup', 'target_loss', 'generate', 'repeats', 'json')

@@ -82,6 +82,7 @@ class CPUCores(SingleProcess):
         self.split = CoreSplit(n, threads) if n > 1 else None
 
     def wrap(self, model: nn.Module) -> nn.Module:
+        "Put `attend_fp32` in the place of every attention layer's kernel; return `model` itself."
         for module in model.modules():
             if isinstance(module, CausalSelfAttention): module.attend = attend_fp32
         return model

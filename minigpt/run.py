@@ -6,6 +6,8 @@ Docs: https://minigpt-dev.github.io/minigpt/run.html.md"""
 
 # %% ../nbs/12_run.ipynb #68a0083f
 from __future__ import annotations
+import os
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 import torch
@@ -20,7 +22,7 @@ from .cpu import cpu_parallel
 from .distributed import DataParallel, init_distributed, close_distributed
 
 # %% auto #0
-__all__ = ['choose_parallel', 'train']
+__all__ = ['RUN_FILES', 'choose_parallel', 'run_folder', 'step_memory', 'free_memory', 'check_step_memory', 'train']
 
 # %% ../nbs/12_run.ipynb #1b359adf
 def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> SingleProcess:
@@ -34,6 +36,64 @@ def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> SingleProce
         return DataParallel(train_cfg.fsdp)
     return cpu_parallel(train_cfg, device, resolve_dtype(train_cfg.dtype, device), model_cfg.dropout)
 
+# %% ../nbs/12_run.ipynb #7807e4f9
+try: import fcntl  # POSIX; elsewhere runs are not locked
+except ImportError: fcntl = None
+RUN_FILES = ('last.pt', 'best.pt', 'metrics.jsonl', 'config.json', 'metrics.png')
+
+@contextmanager
+def run_folder(out: str | Path, fresh: bool, overwrite: bool = False):
+    "Hold folder `out` for one run: refuse it while another process trains there, and for a `fresh` run if it holds a run."
+    out = Path(out)
+    if out.exists() and not out.is_dir(): raise CheckpointError(f"--out {out} is a file, not a folder; choose another --out.")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        lock = open(out/'.lock', 'a+')
+    except OSError as e: raise CheckpointError(f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder.") from None
+    try:
+        if fcntl is not None:
+            try: fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                lock.seek(0); pid = lock.read().strip()
+                raise CheckpointError(f"--out {out} is in use by another training process{f' (pid {pid})' if pid else ''}; "
+                                      "wait for it to finish, or choose another --out.") from None
+        held = [name for name in RUN_FILES if (out/name).exists()]
+        if fresh and held and not overwrite:
+            raise CheckpointError(f"--out {out} already holds a run ({', '.join(held)}); resume it with --resume {out/'last.pt'}, "
+                                  "choose another --out, or pass --overwrite to start a new run there.")
+        if fresh:
+            for name in held: (out/name).unlink()
+        lock.seek(0); lock.truncate(); lock.write(str(os.getpid())); lock.flush()
+        yield out
+    finally: lock.close()
+
+# %% ../nbs/12_run.ipynb #a4f4f577
+def step_memory(model_cfg: GPTConfig, batch_size: int) -> int:
+    "Estimated bytes of one training step: weights, gradients and AdamW moments, activations, logits."
+    with torch.device('meta'): params = GPT(model_cfg).num_params()  # shapes only: no memory, no time
+    tokens = batch_size * model_cfg.block_size
+    return 16 * params + 40 * tokens * model_cfg.n_layer * model_cfg.n_embd + 12 * tokens * model_cfg.vocab_size
+
+def free_memory(device: torch.device) -> int | None:
+    "Bytes the device can still give: `torch.cuda.mem_get_info` on a GPU, `MemAvailable` on Linux; None where unknown."
+    if device.type == 'cuda': return torch.cuda.mem_get_info(device)[0]
+    if device.type != 'cpu': return None
+    try: meminfo = Path('/proc/meminfo').read_text()
+    except OSError: return None
+    line = next((l for l in meminfo.splitlines() if l.startswith('MemAvailable:')), None)
+    return int(line.split()[1]) * 1024 if line else None
+
+def check_step_memory(model_cfg: GPTConfig, train_cfg: TrainConfig, device: torch.device):
+    "Raise `ConfigError` if a training step surely can't fit in the memory `device` has free, saying what batch would."
+    need, free = step_memory(model_cfg, train_cfg.batch_size), free_memory(device)
+    if free is None or need <= free: return
+    fits = next((b for b in range(train_cfg.batch_size - 1, 0, -1) if step_memory(model_cfg, b) <= 0.8 * free), None) if train_cfg.batch_size < 4096 \
+           else max(1, int(train_cfg.batch_size * 0.8 * free / need))
+    advice = (f"lower --batch-size to {fits} or less, and raise --grad-accum-steps to keep the batch per step" if fits
+              else "even one sequence does not fit: choose a smaller model or a shorter --block-size")
+    raise ConfigError(f"A training step needs about {need / 2**30:.1f} GiB (batch {train_cfg.batch_size:,} x {model_cfg.block_size} tokens) "
+                      f"but {device.type} has {free / 2**30:.1f} GiB free; {advice}.")
+
 # %% ../nbs/12_run.ipynb #4c348139
 def _differences(a: dict, b: dict) -> str:
     return ', '.join(f"{k}: {a.get(k)!r} in the checkpoint vs {b.get(k)!r}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k))
@@ -41,7 +101,11 @@ def _differences(a: dict, b: dict) -> str:
 def train(train_cfg: TrainConfig = TrainConfig(),
           model_cfg: GPTConfig | None = None,  # the model's shape (default: `GPTConfig()`; from the checkpoint when resuming)
           resume: str | Path | dict | None = None,  # a checkpoint to continue: its path, or the loaded dict
-          callbacks=(), progress: bool = True, sample: bool = True) -> Trainer:
+          callbacks=(),
+          progress: bool | str = True,  # True: a progress bar where output is interactive, else lines; 'lines': lines; False: nothing
+          sample: bool = True,  # print a text sample at the end
+          overwrite: bool = False  # a fresh run may replace the run already in `out_dir`
+         ) -> Trainer:
     "Train a model (or resume from a checkpoint) with the standard callbacks; return the finished `Trainer`."
     ckpt = (resume if isinstance(resume, dict) else load_checkpoint(resume)) if resume is not None else None
     if ckpt:
@@ -56,23 +120,28 @@ def train(train_cfg: TrainConfig = TrainConfig(),
         if isinstance(e, DataError): raise
         raise DataError(f"The corpus doesn't fit the checkpoint's tokenizer: {e}") from None
     model_cfg = replace(model_cfg or GPTConfig(), vocab_size=dataset.tokenizer.vocab_size)
+    dataset.check_block_size(model_cfg.block_size)  # everything that can be refused is refused before the folder is touched
     out = Path(train_cfg.out_dir)
-    if out.exists() and not out.is_dir(): raise CheckpointError(f"--out {out} is a file, not a folder; choose another --out.")
+    wandb_cb = WandbCB(train_cfg.wandb_project, train_cfg.wandb_run_name, dir=out) if train_cfg.wandb else None  # refuses without a login
     parallel = choose_parallel(train_cfg, model_cfg)
     try:
-        torch.manual_seed(train_cfg.seed)
-        trainer = Trainer(GPT(model_cfg), dataset, train_cfg, core_callbacks() + [CheckpointCB(out)] + list(callbacks), parallel=parallel)
-        if trainer.is_main:
-            trainer.callbacks += [MetricsLogCB(out/'metrics.jsonl')] + ([ProgressCB()] if progress else [])
-            if train_cfg.wandb: trainer.callbacks.append(WandbCB(train_cfg.wandb_project, train_cfg.wandb_run_name, dir=out))
-        if sample: trainer.callbacks.append(SampleCB(show=trainer.is_main))  # every rank: FSDP forwards are collective
-        trainer.callbacks.sort(key=lambda cb: cb.order)
-        if ckpt: restore_checkpoint(trainer, ckpt)
-        if trainer.is_main:
-            try:
-                out.mkdir(parents=True, exist_ok=True)
-                save_run_config(out/'config.json', model_cfg, train_cfg)
-            except OSError as e:
-                raise CheckpointError(f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder.") from None
-        return trainer.fit()
+        check_step_memory(model_cfg, train_cfg, resolve_device(train_cfg.device, parallel.local_rank))
+        with (run_folder(out, fresh=ckpt is None, overwrite=overwrite) if parallel.rank == 0 else nullcontext()):
+            return _train(dataset, model_cfg, train_cfg, ckpt, parallel, out, callbacks, progress, sample, wandb_cb)
     finally: close_distributed()
+
+def _train(dataset, model_cfg, train_cfg, ckpt, parallel, out, callbacks, progress, sample, wandb_cb) -> Trainer:
+    "Build the trainer and its callbacks, restore the checkpoint, record the configs and train."
+    torch.manual_seed(train_cfg.seed)
+    trainer = Trainer(GPT(model_cfg), dataset, train_cfg, core_callbacks() + [CheckpointCB(out)] + list(callbacks), parallel=parallel)
+    if trainer.is_main:
+        trainer.callbacks.append(MetricsLogCB(out/'metrics.jsonl'))
+        if progress: trainer.callbacks.append(ProgressCB(bar=False if progress == 'lines' else None))
+        if wandb_cb: trainer.callbacks.append(wandb_cb)
+    if sample: trainer.callbacks.append(SampleCB(show=trainer.is_main))  # every rank: FSDP forwards are collective
+    trainer.callbacks.sort(key=lambda cb: cb.order)
+    if ckpt: restore_checkpoint(trainer, ckpt)
+    if trainer.is_main:
+        try: save_run_config(out/'config.json', model_cfg, train_cfg)
+        except OSError as e: raise CheckpointError(f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder.") from None
+    return trainer.fit()

@@ -6,14 +6,16 @@ Docs: https://minigpt-dev.github.io/minigpt/tracking.html.md"""
 
 # %% ../nbs/08_tracking.ipynb #ee0e0085
 from __future__ import annotations
-import json, time
+import json, netrc, os, sys, time
 from pathlib import Path
 import torch
+from .config import ConfigError
 from .trainer import Callback, EvalCB, GradClipCB, LRScheduleCB
 from .sampling import generate
 
 # %% auto #0
-__all__ = ['MetricsCB', 'core_callbacks', 'ProgressCB', 'MetricsLogCB', 'read_metrics', 'plot_metrics', 'SampleCB', 'WandbCB']
+__all__ = ['MetricsCB', 'core_callbacks', 'interactive', 'ProgressCB', 'MetricsLogCB', 'read_metrics', 'plot_metrics',
+           'metrics_path', 'plot_runs', 'SampleCB', 'wandb_logged_in', 'WandbCB']
 
 # %% ../nbs/08_tracking.ipynb #f1c3164e
 class MetricsCB(Callback):
@@ -51,23 +53,40 @@ def core_callbacks() -> list[Callback]:
     return [LRScheduleCB(), GradClipCB(), MetricsCB(), EvalCB()]
 
 # %% ../nbs/08_tracking.ipynb #1a5d81dc
+def interactive() -> bool:
+    "True when output goes to a terminal or a notebook, where a progress bar can redraw itself."
+    return sys.stderr.isatty() or 'ipykernel' in sys.modules
+
 class ProgressCB(Callback):
-    "A progress bar (terminal or notebook) with the latest loss, val loss and tokens/s."
+    "A progress bar (terminal or notebook) or, for logs, one plain line per record: loss, val loss, tokens/s, time."
     order = 30
-    def __init__(self, leave: bool = True): self.leave = leave
+    def __init__(self,
+                 bar: bool | None = None,  # None: a bar where output is interactive, lines otherwise
+                 leave: bool = True):  # keep the finished bar on screen
+        self.want_bar, self.leave = bar, leave
     def before_fit(self, trainer):
         from tqdm.auto import tqdm
-        tqdm.write(f"Training {trainer.summary()}")
-        self.bar = tqdm(total=trainer.cfg.max_iters, initial=trainer.iter_num, leave=self.leave, unit='it', dynamic_ncols=True)
-        self.val = None
-    def after_step(self, trainer): self.bar.update(1)
-    def after_log(self, trainer):
+        self.val, self.bar = None, None
+        print(f"Training {trainer.summary()}", flush=True)
+        if self.want_bar if self.want_bar is not None else interactive():
+            self.bar = tqdm(total=trainer.cfg.max_iters, initial=trainer.iter_num, leave=self.leave, unit='it', dynamic_ncols=True)
+    def after_step(self, trainer):
+        if self.bar: self.bar.update(1)
+    def _show(self, trainer):
         r = trainer.record
+        if not r.get('train_loss'): return
         post = {'loss': f"{r['train_loss']:.3f}", 'tok/s': f"{r['tokens_per_sec']:,.0f}"}
         if self.val is not None: post['val'] = f"{self.val:.3f}"
-        self.bar.set_postfix(post, refresh=False)
-    def after_eval(self, trainer): self.val = trainer.eval_record['val_loss']
-    def after_fit(self, trainer): self.bar.close()
+        if self.bar: self.bar.set_postfix(post, refresh=False); return
+        print(f"step {r['iter']}/{trainer.cfg.max_iters} | " + ' | '.join(f"{k} {v}" for k, v in post.items()) +
+              f" | {r['elapsed']:.1f} s", flush=True)
+    def after_log(self, trainer):
+        if self.bar or trainer.iter_num % trainer.cfg.eval_interval: self._show(trainer)  # lines: an evaluation step waits for its val
+    def after_eval(self, trainer):
+        self.val = trainer.eval_record['val_loss']
+        self._show(trainer)
+    def after_fit(self, trainer):
+        if self.bar: self.bar.close()
 
 # %% ../nbs/08_tracking.ipynb #fbe2b3e1
 class MetricsLogCB(Callback):
@@ -111,6 +130,30 @@ def plot_metrics(records: list[dict] | str | Path, axs=None):
     ax_lr.set_xlabel('step'); ax_lr.set_ylabel('learning rate'); ax_lr.set_title('learning rate')
     return axs
 
+# %% ../nbs/08_tracking.ipynb #96a28809
+def metrics_path(run: str | Path) -> Path:
+    "The `metrics.jsonl` of a run, given its folder or the file itself."
+    run = Path(run)
+    path = run/'metrics.jsonl' if run.is_dir() else run
+    if not path.is_file(): raise FileNotFoundError(f"No metrics log at {path}; give a run's output folder or its metrics.jsonl.")
+    return path
+
+def plot_runs(runs: list[str | Path], axs=None, labels: list[str] | None = None):
+    "Overlay the loss and learning-rate curves of several runs (folders or `metrics.jsonl` files), one colour each."
+    import matplotlib.pyplot as plt
+    if axs is None: _, axs = plt.subplots(1, 2, figsize=(10, 3.2), dpi=100)
+    ax, ax_lr = axs
+    for i, run in enumerate(runs):
+        records, color = read_metrics(metrics_path(run)), f'C{i}'
+        label = labels[i] if labels else Path(run).name if Path(run).is_dir() else Path(run).parent.name or str(run)
+        train, evals = [r for r in records if 'train_loss' in r], [r for r in records if 'val_loss' in r]
+        ax.plot([r['iter'] for r in train], [r['train_loss'] for r in train], color=color, alpha=0.35)
+        if evals: ax.plot([r['iter'] for r in evals], [r['val_loss'] for r in evals], 'o-', color=color, ms=3, label=f'{label} (val)')
+        ax_lr.plot([r['iter'] for r in train], [r['lr'] for r in train], color=color, label=label)
+    ax.set(xlabel='step', ylabel='loss (nats/token)', title='loss (faint: training, running mean)'); ax.legend(frameon=False, fontsize='small')
+    ax_lr.set(xlabel='step', ylabel='learning rate', title='learning rate')
+    return axs
+
 # %% ../nbs/08_tracking.ipynb #01d425fd
 class SampleCB(Callback):
     "Generate a text sample every `sample_interval` steps and at the end of training."
@@ -137,11 +180,23 @@ class SampleCB(Callback):
         if trainer.iter_num == trainer.cfg.max_iters: self._emit(trainer)
 
 # %% ../nbs/08_tracking.ipynb #33d17c49
+def wandb_logged_in(mode: str | None = None) -> bool:
+    "True if W&B can log without asking: offline or disabled mode, an API key in the environment, or a `wandb login` entry."
+    if (mode or os.environ.get('WANDB_MODE', '')).lower() in ('offline', 'disabled', 'dryrun'): return True
+    if os.environ.get('WANDB_API_KEY'): return True
+    host = os.environ.get('WANDB_BASE_URL', 'https://api.wandb.ai').split('://')[-1].split('/')[0].split(':')[0]
+    path = Path(os.environ.get('NETRC') or Path.home()/'.netrc')
+    try: return path.is_file() and netrc.netrc(path).authenticators(host) is not None
+    except (OSError, netrc.NetrcParseError): return False
+
 class WandbCB(Callback):
     "Log configs, parameter count, metrics and samples to Weights & Biases."
     order = 50
     def __init__(self, project: str = 'minigpt', name: str | None = None, dir: str | Path | None = None, mode: str | None = None):
-        self.project, self.name, self.dir, self.mode = project, name, dir, mode
+        if not wandb_logged_in(mode):
+            raise ConfigError("--wandb needs a Weights & Biases login and none was found: run `wandb login` (or set WANDB_API_KEY), "
+                              "or log offline with WANDB_MODE=offline and upload later with `wandb sync`.")
+        self.project, self.name, self.dir, self.mode, self.run = project, name, dir, mode, None
     def before_fit(self, trainer):
         import wandb
         if self.dir: Path(self.dir).mkdir(parents=True, exist_ok=True)
@@ -157,4 +212,5 @@ class WandbCB(Callback):
         import wandb
         self.samples.append([trainer.sample['iter'], trainer.sample['text']])
         self.run.log({'samples': wandb.Table(columns=['iter', 'text'], data=self.samples)}, step=trainer.iter_num)
-    def after_fit(self, trainer): self.run.finish()
+    def after_fit(self, trainer):
+        if self.run is not None: self.run.finish()

@@ -6,7 +6,7 @@ Docs: https://minigpt-dev.github.io/minigpt/web.html.md"""
 
 # %% ../nbs/15_web.ipynb #641637a5
 from __future__ import annotations
-import argparse, os, signal, socket, subprocess, sys, time
+import argparse, os, signal, socket, subprocess, sys, threading, time
 from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
@@ -77,10 +77,14 @@ def serve_main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog='minigpt-serve', description="Serve the interactive sampler as a web page (Voilà).")
     p.add_argument('--checkpoint', required=True, help="checkpoint to sample from, e.g. checkpoints/best.pt")
     p.add_argument('--port', type=int, default=8866, help="port to listen on (default 8866)")
-    p.add_argument('--host', default='127.0.0.1', help="address to listen on; 0.0.0.0 for every interface")
+    p.add_argument('--host', default='127.0.0.1', help="address to listen on (default 127.0.0.1: this machine only); "
+                                                       "0.0.0.0 exposes the page, which has no login, to the network")
     p.add_argument('--device', default='cpu', help="device for the model (cpu, cuda, mps)")
     args = p.parse_args(argv)
     server = SamplerServer(args.checkpoint, args.port, args.host, args.device)
+    def stop(signum, frame): raise KeyboardInterrupt  # SIGTERM and SIGHUP stop the server as Ctrl-C does
+    in_main = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)} if in_main else {}
     try:
         server.start()
         print(f"minigpt sampler at {server.url} (Ctrl-C to stop)", flush=True)
@@ -88,5 +92,7 @@ def serve_main(argv: list[str] | None = None) -> int:
     except (CheckpointError, RuntimeError, TimeoutError) as e:
         print(f"minigpt-serve: error: {e}", file=sys.stderr); return 1
     except KeyboardInterrupt: pass
-    finally: server.stop()
+    finally:
+        server.stop()
+        for s, h in previous.items(): signal.signal(s, h)
     return 0

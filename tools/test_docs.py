@@ -10,10 +10,11 @@ and the chapters, in order; the home page and the model chapter show their title
 and a rendered figure; the search index covers every page and the search box finds a chapter.
 A full-page screenshot of every page goes to ci-artifacts/docs/. Prints what failed and exits 1.
 
-A page whose notebook has no saved figure yet can't show one: that is a warning, not a failure,
-unless DOCS_REQUIRE_FIGURES=1.
+A page whose notebook has no saved figure yet can't show one, and a cell that draws a plot
+(`plt.subplots(...)`, `plot_metrics(...)`, ...) but was saved without its output shows nothing: both are
+warnings, not failures, unless DOCS_REQUIRE_FIGURES=1.
 """
-import functools, http.server, json, os, re, sys, threading, time
+import ast, functools, http.server, json, os, re, sys, threading, time
 from pathlib import Path
 from urllib.parse import urlsplit, unquote
 
@@ -37,15 +38,32 @@ def page_name(nb: Path) -> str:
     return re.sub(r'^\d+[a-zA-Z0-9]*_', '', nb.stem.lower()) + '.html'
 
 
+def draws_plot(src: str) -> bool:
+    "True if a cell's own statements (not the functions it defines) call `subplots`, `figure` or a `plot...` function."
+    try: tree = ast.parse('\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!'))))
+    except SyntaxError: return False
+    todo = [s for s in tree.body if not isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]
+    for node in (n for s in todo for n in ast.walk(s)):
+        if isinstance(node, ast.Call):
+            f = node.func
+            name = f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ''
+            if name in ('subplots', 'figure') or name.startswith('plot'): return True
+    return False
+
+
 def notebook_info(nb: Path) -> dict:
-    "Title and number of shown saved figures of a notebook."
+    "Title, number of shown saved figures, and the plotting cells saved without a figure, of a notebook."
     cells = json.loads(nb.read_text(encoding='utf-8'))['cells']
     title = next((m.group(1).strip() for c in cells if c['cell_type'] == 'markdown'
                   for m in [re.match(r'#\s+(.+)', ''.join(c['source']).strip())] if m), nb.stem)
     hidden = re.compile(r'^#\|\s*(hide|include:\s*false|output:\s*false)\b', re.M)
-    figures = sum(1 for c in cells if c['cell_type'] == 'code' and not hidden.search(''.join(c['source']))
-                  for o in c.get('outputs', []) if any(m in o.get('data', {}) for m in IMAGE_MIMES))
-    return dict(nb=nb, title=title, figures=figures)
+    not_run = re.compile(r'^#\|\s*(export\w*|eval:\s*false)\b', re.M)  # definitions, or cells nobody runs
+    shown = [(i, c) for i, c in enumerate(cells) if c['cell_type'] == 'code' and not hidden.search(''.join(c['source']))]
+    images = lambda c: sum(1 for o in c.get('outputs', []) if any(m in o.get('data', {}) for m in IMAGE_MIMES))
+    figures = sum(images(c) for _, c in shown)
+    unsaved = [f"cell {i} (id {c.get('id')}): {next(l for l in ''.join(c['source']).splitlines() if l.strip())[:60]!r}"
+               for i, c in shown if not not_run.search(''.join(c['source'])) and draws_plot(''.join(c['source'])) and not images(c)]
+    return dict(nb=nb, title=title, figures=figures, unsaved=unsaved)
 
 
 def expected_pages() -> dict:
@@ -117,6 +135,9 @@ def main() -> int:
     pages = expected_pages()
     for p in pages:
         if not (site/p).exists(): fail(f"{p}: missing (expected from nbs/{pages[p]['nb'].name})")
+        for cell in pages[p]['unsaved']:
+            msg = f"{p}: nbs/{pages[p]['nb'].name} {cell} draws a plot but was saved without it: run the cell and save the notebook"
+            fail(msg) if REQUIRE_FIGURES else warn(msg)
 
     index_path = site/'search.json'
     if not index_path.exists(): fail("search.json: the search index is missing")
