@@ -73,11 +73,13 @@ class TextDataset:
 
     def check_block_size(self, block_size: int):
         "Raise `DataError` if a split is too short for windows of `block_size + 1` ids."
+        shortest = min(len(self.train), len(self.val))  # a block size must fit both splits
         for name in ('train', 'val'):
             n = len(self.split(name))
             if n < block_size + 1:
-                raise DataError(f"The {name} split has {n} tokens, fewer than block_size + 1 = {block_size + 1}. "
-                                f"Use a longer corpus or a block_size below {max(n - 1, 1)}.")
+                fix = f"use --block-size {shortest - 1} or less, or a longer corpus" if shortest >= 2 else \
+                      f"the corpus is too short to train on: each split needs at least {block_size + 1} tokens"
+                raise DataError(f"The {name} split has {n} tokens, fewer than block_size + 1 = {block_size + 1}; {fix}.")
 
     def get_batch(self, split: str, batch_size: int, block_size: int,
                   generator: torch.Generator | int | None = None,  # a generator, a seed, or None for torch's global RNG

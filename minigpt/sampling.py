@@ -120,7 +120,9 @@ def generate_ids(model: GPT,
     window, learned = model.receptive_field, model.cfg.pos_emb == 'learned'
     cache = None
     for _ in range(max_new_tokens):
-        if not use_cache or (learned and cache is not None and cache[0].pos >= model.cfg.block_size):
+        if use_cache and learned and cache is not None and cache[0].pos >= model.cfg.block_size:
+            cache, use_cache = None, False  # learned positions end at block_size: recompute from here on, and free the cache
+        if not use_cache:
             logits, _ = model(idx[:, -window:])  # recompute the (slid) window
         elif cache is None:
             cache = model.make_cache()

@@ -25,7 +25,7 @@ class Sampler(W.VBox):
     def __init__(self,
                  model: GPT,
                  tokenizer: CharTokenizer,
-                 prompt: str = '\n',  # starting text
+                 prompt: str = '',  # starting text (empty: from the start of a line)
                  max_new_tokens: int = 200,  # initial length
                  temperature: float = 0.8,
                  top_k: int | None = None,  # None or 0: off
@@ -34,9 +34,9 @@ class Sampler(W.VBox):
                  chart_tokens: int = 20):  # how many of the most likely tokens the chart shows
         self.model, self.tokenizer, self.chart_tokens = model, tokenizer, chart_tokens
         self.text, self.chart_data = '', {}
-        slider = dict(continuous_update=False, style={'description_width': '90px'}, layout=W.Layout(width='420px'))
-        self.prompt = W.Textarea(value=prompt, description='prompt', continuous_update=False,
-                                 layout=W.Layout(width='640px', height='70px')).add_class('minigpt-prompt')
+        slider = dict(continuous_update=False, style={'description_width': '90px'}, layout=W.Layout(width='100%', max_width='420px'))
+        self.prompt = W.Textarea(value=prompt, description='prompt', continuous_update=False, placeholder='text to continue (empty: a new line)',
+                                 layout=W.Layout(width='100%', max_width='640px', height='70px')).add_class('minigpt-prompt')
         self.temperature = W.FloatSlider(value=temperature, min=0.0, max=2.0, step=0.05, description='temperature', **slider)
         self.top_k = W.IntSlider(value=top_k or 0, min=0, max=tokenizer.vocab_size, description='top-k (0: off)', **slider)
         self.top_p = W.FloatSlider(value=top_p or 1.0, min=0.05, max=1.0, step=0.05, description='top-p (1: off)', **slider)
@@ -45,7 +45,7 @@ class Sampler(W.VBox):
         self.button = W.Button(description='Generate', button_style='primary').add_class('minigpt-generate')
         self.status = W.HTML().add_class('minigpt-status')
         self.output = W.HTML().add_class('minigpt-output')
-        self.chart = W.Image(format='png', layout=W.Layout(width='640px'))
+        self.chart = W.Image(format='png', layout=W.Layout(width='100%', max_width='640px'))
         self.button.on_click(lambda _: self.generate())
         for w in (self.prompt, self.temperature, self.top_k, self.top_p): w.observe(lambda _: self.update_chart(), names='value')
         controls = W.VBox([self.temperature, self.top_k, self.top_p, self.length, W.HBox([self.seed, self.button])])
@@ -58,18 +58,24 @@ class Sampler(W.VBox):
         return dict(temperature=self.temperature.value, top_k=self.top_k.value or None,
                     top_p=self.top_p.value if self.top_p.value < 1 else None)
 
+    @property
+    def context(self) -> str:
+        "The text generation continues: the prompt or, when it is empty, a newline (the vocabulary's first token if it has none)."
+        return self.prompt.value or ('\n' if '\n' in self.tokenizer.stoi else self.tokenizer.itos[0])
+
     def _show(self, text: str):
-        self.output.value = (f'<pre style="white-space: pre-wrap; font-family: monospace; font-size: 13px"><b>{html.escape(self.prompt.value)}</b>'
-                             f'{html.escape(text)}</pre>')
+        self.output.value = ('<pre style="white-space: pre-wrap; font-family: monospace; font-size: 13px; line-height: 1.35; margin: 0">'
+                             f'<b>{html.escape(self.prompt.value)}</b>{html.escape(text)}</pre>')
 
     def _error(self, e: Exception): self.status.value = f'<span style="color: #b00">{html.escape(str(e))}</span>'
 
     def update_chart(self):
         "Recompute the next-token distribution after the prompt under the current filters, and redraw the chart."
-        try: before, after = next_token_probs(self.model, self.tokenizer, self.prompt.value, **self.filters)
+        try: before, after = next_token_probs(self.model, self.tokenizer, self.context, **self.filters)
         except ValueError as e:
-            self._error(e); self.chart_data = {}; return
-        self.status.value = ''
+            self._error(e); self.chart_data = {}; self.chart.layout.display = 'none'  # no chart of another prompt
+            return
+        self.status.value, self.chart.layout.display = '', None
         top = before.topk(min(self.chart_tokens, before.numel())).indices.tolist()
         self.chart_data = dict(tokens=[self.tokenizer.itos[i] for i in top], model=[before[i].item() for i in top],
                                sampled=[after[i].item() for i in top], kept=int((after > 0).sum()))
@@ -85,7 +91,7 @@ class Sampler(W.VBox):
         self.button.disabled, self.text, shown = True, '', 0.0
         self._show('')
         try:
-            for piece in stream(self.model, self.tokenizer, self.prompt.value, self.length.value, seed=self.seed.value, **self.filters):
+            for piece in stream(self.model, self.tokenizer, self.context, self.length.value, seed=self.seed.value, **self.filters):
                 self.text += piece
                 if time.monotonic() - shown > 0.05: self._show(self.text); shown = time.monotonic()
             self.status.value = ''

@@ -69,11 +69,19 @@ def _exported(sym):
     if getattr(sym, '__module__', None) != '__main__': return sym
     from nbdev.config import get_config
     lib = get_config().lib_path.name
+    found = []
     for mod in importlib.import_module(f'{lib}._modidx').d['syms']:
         obj = importlib.import_module(mod)
         for part in sym.__qualname__.split('.'): obj = getattr(obj, part, None)
-        if obj is not None: return obj
-    return sym
+        same_as = lambda f: getattr(f, '__func__', f) is getattr(obj, '__func__', obj)  # a classmethod is bound anew each time
+        if obj is not None and not any(same_as(f) for f in found): found.append(obj)
+    if len(found) > 1:  # one name, several objects: pick the one whose docstring the notebook's object has, never a mix
+        same = [o for o in found if inspect.getdoc(o) == inspect.getdoc(sym)]
+        if len(same) != 1:
+            raise DocsError(f"{sym.__qualname__} names {len(found)} different objects in {lib} "
+                            f"({', '.join(o.__module__ for o in found)}); give them distinct names so each page documents one.")
+        found = same
+    return found[0] if found else sym
 
 
 def _signature(sym, name: str) -> str:
