@@ -87,9 +87,9 @@ def check_step_memory(model_cfg: GPTConfig, train_cfg: TrainConfig, device: torc
     "Raise `ConfigError` if a training step surely can't fit in the memory `device` has free, saying what batch would."
     need, free = step_memory(model_cfg, train_cfg.batch_size), free_memory(device)
     if free is None or need <= free: return
-    fits = next((b for b in range(train_cfg.batch_size - 1, 0, -1) if step_memory(model_cfg, b) <= 0.8 * free), None) if train_cfg.batch_size < 4096 \
-           else max(1, int(train_cfg.batch_size * 0.8 * free / need))
-    advice = (f"lower --batch-size to {fits} or less, and raise --grad-accum-steps to keep the batch per step" if fits
+    per_sequence = step_memory(model_cfg, 2) - step_memory(model_cfg, 1)  # the estimate grows linearly with the batch
+    fits = int((0.8 * free - (step_memory(model_cfg, 1) - per_sequence)) // per_sequence)  # with a fifth to spare
+    advice = (f"lower --batch-size to {fits} or less, and raise --grad-accum-steps to keep the batch per step" if fits >= 1
               else "even one sequence does not fit: choose a smaller model or a shorter --block-size")
     raise ConfigError(f"A training step needs about {need / 2**30:.1f} GiB (batch {train_cfg.batch_size:,} x {model_cfg.block_size} tokens) "
                       f"but {device.type} has {free / 2**30:.1f} GiB free; {advice}.")
