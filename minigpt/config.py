@@ -76,6 +76,7 @@ class TrainConfig(DictConfig):
     grad_accum_steps: int = 1  # micro-batches per optimizer step
     eval_interval: int = 250  # steps between evaluations (and checkpoints)
     eval_iters: int = 20  # batches per split in an evaluation
+    eval_full: bool = False  # score the whole validation text at every evaluation (slower; the last one always is)
     log_interval: int = 10  # steps between metric records
     sample_interval: int = 0  # steps between text samples (0: only at the end)
     max_bad_steps: int = 5  # consecutive non-finite losses before the run stops
