@@ -10,7 +10,8 @@ import math, os, pickle, signal, sys, threading
 from pathlib import Path
 from typing import Callable
 import torch
-from .tokenizer import CharTokenizer
+from .tokenizer import Tokenizer
+from .subwords import tokenizer_from_dict
 from .model import GPT, GPTConfig
 from .config import ConfigError, TrainConfig
 from .trainer import Callback, CancelFitException, Trainer
@@ -96,13 +97,13 @@ def check_fields(ckpt: dict, fields=_SAMPLING_FIELDS, what: str = 'checkpoint'):
     if missing := [f for f in fields if f not in ckpt]:
         raise CheckpointError(f"The {what} lacks field(s) {', '.join(missing)}; it was not written by this version of minigpt-train or is damaged.")
 
-def model_from_checkpoint(ckpt: dict) -> tuple[GPT, CharTokenizer]:
+def model_from_checkpoint(ckpt: dict) -> tuple[GPT, Tokenizer]:
     "Build the model and tokenizer a checkpoint describes, checking that config, vocabulary and weights agree."
     check_fields(ckpt)
-    try: cfg, tokenizer = GPTConfig.from_dict(ckpt['model_config']), CharTokenizer.from_dict(ckpt['tokenizer'])
+    try: cfg, tokenizer = GPTConfig.from_dict(ckpt['model_config']), tokenizer_from_dict(ckpt['tokenizer'])
     except (TypeError, ValueError) as e: raise CheckpointError(f"The checkpoint's config or tokenizer is invalid: {e}") from None
     if tokenizer.vocab_size != cfg.vocab_size:
-        raise CheckpointError(f"The checkpoint's tokenizer has {tokenizer.vocab_size} characters but its model config says "
+        raise CheckpointError(f"The checkpoint's tokenizer has {tokenizer.vocab_size} tokens but its model config says "
                               f"vocab_size {cfg.vocab_size}; the file is inconsistent.")
     model = GPT(cfg)
     if diffs := weight_differences(model, clean_state_dict(ckpt['model'])):
@@ -110,7 +111,7 @@ def model_from_checkpoint(ckpt: dict) -> tuple[GPT, CharTokenizer]:
     model.load_state_dict(clean_state_dict(ckpt['model']))
     return model, tokenizer
 
-def load_model(source: str | Path | dict, device: str | torch.device = 'cpu') -> tuple[GPT, CharTokenizer, dict]:
+def load_model(source: str | Path | dict, device: str | torch.device = 'cpu') -> tuple[GPT, Tokenizer, dict]:
     "Model (in eval mode), tokenizer and raw dict from a checkpoint path or an already-loaded checkpoint."
     ckpt = source if isinstance(source, dict) else load_checkpoint(source, map_location=device)
     model, tokenizer = model_from_checkpoint(ckpt)

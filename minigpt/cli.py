@@ -82,7 +82,7 @@ def train_parser() -> argparse.ArgumentParser:
     return p
 
 # %% ../nbs/15_cli.ipynb #79a2a175
-_MODEL_FIELDS = {f.name for f in fields(GPTConfig)}
+_MODEL_FIELDS = {f.name for f in fields(GPTConfig)} - {'vocab_size'}  # the model's vocabulary is its tokenizer's
 _TRAIN_FIELDS = {f.name for f in fields(TrainConfig)}
 
 def configs_from_args(args: argparse.Namespace,

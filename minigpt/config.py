@@ -87,7 +87,9 @@ class TrainConfig(DictConfig):
     cpu_cores: int = 0  # CPU: slices each micro-batch is cut into, one core each (0: auto, 1: off)
     fsdp: bool = False  # under torchrun, shard the model with FSDP instead of replicating it with DDP
     dist_timeout: float = 300.0  # seconds a process waits for the others before giving up (under torchrun)
-    data: str | None = None  # corpus path (None: the embedded Tiny Shakespeare)
+    data: str | None = None  # corpus: a text file, a folder of them, or a glob (None: the embedded Tiny Shakespeare)
+    tokenizer: str = 'char'  # 'char', 'bpe' or 'sentencepiece' (trained on the training text), or a tokenizer.json path
+    vocab_size: int | None = None  # size of a trained tokenizer's vocabulary, bpe or sentencepiece (default: 1024)
     out_dir: str = 'checkpoints'  # where checkpoints and logs go
     wandb: bool = False  # log to Weights & Biases
     wandb_project: str = 'minigpt'  # W&B project name
@@ -118,6 +120,10 @@ class TrainConfig(DictConfig):
               f"device must be one of {', '.join(_DEVICES)} or cuda:N; got {self.device!r}.")
         check(self.dtype in _DTYPES, f"dtype must be one of {', '.join(_DTYPES)}; got {self.dtype!r}.")
         check(self.dist_timeout > 0, f"dist_timeout must be > 0 seconds; got {self.dist_timeout}.")
+        check(self.vocab_size is None or (isinstance(self.vocab_size, int) and self.vocab_size > 0),
+              f"vocab_size must be a positive integer; got {self.vocab_size!r}.")
+        check(self.vocab_size is None or self.tokenizer in ('bpe', 'sentencepiece'), f"vocab_size sets the size of a trained "
+              f"tokenizer (--tokenizer bpe or sentencepiece); the {self.tokenizer!r} tokenizer's vocabulary is given, not trained.")
         object.__setattr__(self, 'betas', tuple(self.betas))  # JSON and TOML give lists
 
     @classmethod

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, asdict
 import torch
 import torch.nn.functional as F
-from .tokenizer import CharTokenizer
+from .tokenizer import Tokenizer
 from .sampling import generate
 
 # %% auto #0
@@ -58,7 +58,7 @@ def sliding_windows(n_targets: int,  # predictions to make: the text's tokens mi
 # %% ../nbs/07_evaluate.ipynb #1b6f236c
 @torch.no_grad()
 def score_text(model: torch.nn.Module,  # a GPT (anything with `cfg.block_size` whose forward returns `(logits, loss)`)
-               tokenizer: CharTokenizer,
+               tokenizer: Tokenizer,
                text: str,  # the text to score, at least two tokens
                stride: int | None = None,  # tokens between windows (default: block_size, i.e. chunks)
                batch_size: int = 32,  # windows per forward pass
@@ -98,7 +98,7 @@ def bleu_chrf(hypotheses: list[str], references: list[str]) -> tuple[float, floa
     return sacrebleu.corpus_bleu(hypotheses, [references]).score, sacrebleu.corpus_chrf(hypotheses, [references]).score
 
 def continuation_scores(model: torch.nn.Module,
-                        tokenizer: CharTokenizer,
+                        tokenizer: Tokenizer,
                         text: str,  # held-out text to take prompts and references from
                         n: int = 20,  # number of prompts
                         prompt_len: int | None = None,  # tokens of context per prompt (default: the model's block_size)

@@ -11,7 +11,8 @@ from pathlib import Path
 import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save as safetensors_bytes
-from .tokenizer import CharTokenizer
+from .tokenizer import Tokenizer
+from .subwords import tokenizer_from_dict
 from .model import GPT, GPTConfig
 from .checkpoint import CheckpointError, atomic_write, clean_state_dict, load_model, weight_differences
 
@@ -32,12 +33,12 @@ def tied_names(state_dict: dict[str, torch.Tensor]) -> dict[str, str]:
 SAFETENSORS_FORMAT = 'minigpt-safetensors-v1'
 
 def save_safetensors(model: GPT,  # the model to export (any device; wrappers' name prefixes are removed)
-                     tokenizer: CharTokenizer,  # the tokenizer it was trained with
+                     tokenizer: Tokenizer,  # the tokenizer it was trained with
                      path: str | Path  # where to write, e.g. `model.safetensors`
                     ) -> Path:
     "Write `model`'s weights, config and `tokenizer` to a safetensors file; tied weights are stored once."
     if tokenizer.vocab_size != model.cfg.vocab_size:
-        raise ValueError(f"The tokenizer has {tokenizer.vocab_size} characters but the model's vocab_size is "
+        raise ValueError(f"The tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is "
                          f"{model.cfg.vocab_size}; pass the tokenizer the model was trained with.")
     state = clean_state_dict(model.state_dict())
     tied = tied_names(state)
@@ -52,7 +53,7 @@ def save_safetensors(model: GPT,  # the model to export (any device; wrappers' n
 # %% ../nbs/18_export.ipynb #a84c0fcb
 def load_safetensors(path: str | Path,  # a file written by `save_safetensors`
                      device: str | torch.device = 'cpu'  # where to put the model
-                    ) -> tuple[GPT, CharTokenizer]:
+                    ) -> tuple[GPT, Tokenizer]:
     "Model (in eval mode) and tokenizer from a `save_safetensors` file; nothing is unpickled."
     path = Path(path)
     if not path.is_file(): raise CheckpointError(f"Weights file not found: {path}. Check the path.")
@@ -67,7 +68,7 @@ def load_safetensors(path: str | Path,  # a file written by `save_safetensors`
                               "format marker in its metadata); write it with save_safetensors.")
     try:
         cfg = GPTConfig.from_dict(json.loads(metadata['model_config']))
-        tokenizer = CharTokenizer.from_dict(json.loads(metadata['tokenizer']))
+        tokenizer = tokenizer_from_dict(json.loads(metadata['tokenizer']))
         tied = json.loads(metadata.get('tied', '{}'))
     except (KeyError, ValueError, TypeError) as e:
         raise CheckpointError(f"{path} has unusable metadata ({type(e).__name__}: {e}); re-export it with save_safetensors.") from None

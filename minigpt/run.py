@@ -15,14 +15,15 @@ from .config import ConfigError, TrainConfig, save_run_config, resolve_device, r
 from .data import TextDataset, DataError
 from .model import GPT, GPTConfig
 from .trainer import SingleProcess, Trainer
-from .tracking import MetricsLogCB, ProgressCB, SampleCB, WandbCB, WholeTextEvalCB, core_callbacks
+from .tracking import MetricsLogCB, ProgressCB, SampleCB, WandbCB, WholeTextEvalCB, core_callbacks, interactive
 from .checkpoint import (CheckpointCB, CheckpointError, checkpoint_configs, load_checkpoint, model_from_checkpoint,
                                 restore_checkpoint)
 from .cpu import cpu_parallel
 from .distributed import DataParallel, init_distributed, close_distributed
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'choose_parallel', 'run_folder', 'step_memory', 'free_memory', 'check_step_memory', 'train']
+__all__ = ['RUN_FILES', 'choose_parallel', 'run_folder', 'step_memory', 'free_memory', 'check_step_memory', 'corpus_cache',
+           'train']
 
 # %% ../nbs/14_run.ipynb #1b359adf
 def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> SingleProcess:
@@ -39,7 +40,7 @@ def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> SingleProce
 # %% ../nbs/14_run.ipynb #7807e4f9
 try: import fcntl  # POSIX; elsewhere runs are not locked
 except ImportError: fcntl = None
-RUN_FILES = ('last.pt', 'best.pt', 'metrics.jsonl', 'config.json', 'metrics.png')
+RUN_FILES = ('last.pt', 'best.pt', 'metrics.jsonl', 'config.json', 'metrics.png', 'tokenizer.json')
 
 @contextmanager
 def run_folder(out: str | Path, fresh: bool, overwrite: bool = False):
@@ -95,6 +96,10 @@ def check_step_memory(model_cfg: GPTConfig, train_cfg: TrainConfig, device: torc
                       f"but {device.type} has {free / 2**30:.1f} GiB free; {advice}.")
 
 # %% ../nbs/14_run.ipynb #4c348139
+def corpus_cache() -> Path:
+    "Where token caches of corpora live: `$MINIGPT_CACHE`, else `~/.cache/minigpt`."
+    return Path(os.environ.get('MINIGPT_CACHE') or Path.home()/'.cache'/'minigpt').expanduser()
+
 def _differences(a: dict, b: dict) -> str:
     return ', '.join(f"{k}: {a.get(k)!r} in the checkpoint vs {b.get(k)!r}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k))
 
@@ -115,10 +120,13 @@ def train(train_cfg: TrainConfig = TrainConfig(),
                                   "drop the model flags when resuming.")
         model_cfg, tokenizer = saved, model_from_checkpoint(ckpt)[1]
     else: tokenizer = None
-    try: dataset = TextDataset.from_file(train_cfg.data, tokenizer=tokenizer)
+    subword = train_cfg.tokenizer in ('bpe', 'sentencepiece')
+    try: dataset = TextDataset.from_file(train_cfg.data, tokenizer=tokenizer, kind=train_cfg.tokenizer,
+                                         vocab_size=train_cfg.vocab_size or (1024 if subword else None),
+                                         cache_dir=None if train_cfg.data is None else corpus_cache(), progress=progress is True and interactive())
     except ValueError as e:
         if isinstance(e, DataError): raise
-        raise DataError(f"The corpus doesn't fit the checkpoint's tokenizer: {e}") from None
+        raise DataError(f"The corpus doesn't fit the {'checkpoint' if ckpt else 'run'}'s tokenizer: {e}") from None
     model_cfg = replace(model_cfg or GPTConfig(), vocab_size=dataset.tokenizer.vocab_size)
     dataset.check_block_size(model_cfg.block_size)  # everything that can be refused is refused before the folder is touched
     out = Path(train_cfg.out_dir)
@@ -143,6 +151,6 @@ def _train(dataset, model_cfg, train_cfg, ckpt, parallel, out, callbacks, progre
     trainer.callbacks.sort(key=lambda cb: cb.order)
     if ckpt: restore_checkpoint(trainer, ckpt)
     if trainer.is_main:
-        try: save_run_config(out/'config.json', model_cfg, train_cfg)
+        try: save_run_config(out/'config.json', model_cfg, train_cfg); dataset.tokenizer.save(out/'tokenizer.json')
         except OSError as e: raise CheckpointError(f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder.") from None
     return trainer.fit()

@@ -6,11 +6,11 @@ Docs: https://minigpt-dev.github.io/minigpt/sampling.html.md"""
 
 # %% ../nbs/06_sampling.ipynb #6056407b
 from __future__ import annotations
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 import torch
 import torch.nn.functional as F
 from .model import GPT
-from .tokenizer import CharTokenizer
+from .tokenizer import Tokenizer
 
 # %% auto #0
 __all__ = ['scale_temperature', 'keep_top_k', 'keep_top_p', 'penalize_repetition', 'filter_logits', 'plot_next_token',
@@ -89,7 +89,7 @@ def _label(ch: str) -> str: return {'\n': '⏎', ' ': '␣', '\t': '⇥'}.get(ch
 
 def plot_next_token(before: torch.Tensor,  # (vocab_size,) the model's probabilities
                     after: torch.Tensor,  # (vocab_size,) the probabilities after the filters
-                    labels: Sequence[str],  # one label per token id
+                    labels: Sequence[str] | Mapping[int, str],  # the text of each token id (at least of the n most likely)
                     n: int = 20,  # how many of the most likely tokens to show
                     ax=None, title: str | None = None):
     "Bar chart of the `n` most likely next tokens: probabilities before (grey) and after the filters (colour)."
@@ -185,7 +185,7 @@ def _run(model, tokenizer, idx, max_new_tokens, temperature, top_k, top_p, repet
 
 # %% ../nbs/06_sampling.ipynb #0811c136
 def generate(model: GPT,
-             tokenizer: CharTokenizer,
+             tokenizer: Tokenizer,
              prompt: str,  # text to continue; every character must be in the tokenizer's vocabulary
              max_new_tokens: int = 200,  # most tokens to generate per sample
              temperature: float = 1.0,  # 0 is greedy; below 1 safer, above 1 wilder
@@ -203,7 +203,7 @@ def generate(model: GPT,
         texts = [t + p for t, p in zip(texts, pieces)]
     return texts
 
-def stream(model: GPT, tokenizer: CharTokenizer, prompt: str, max_new_tokens: int = 200, temperature: float = 1.0,
+def stream(model: GPT, tokenizer: Tokenizer, prompt: str, max_new_tokens: int = 200, temperature: float = 1.0,
            top_k: int | None = None, top_p: float | None = None, repetition_penalty: float = 1.0,
            seed: int | None = None, stop: str | Sequence[str] | None = None) -> Iterator[str]:
     "Continue `prompt` once, yielding the new text piece by piece as it is generated (arguments as in `generate`)."
@@ -212,7 +212,7 @@ def stream(model: GPT, tokenizer: CharTokenizer, prompt: str, max_new_tokens: in
 
 # %% ../nbs/06_sampling.ipynb #e39979bb
 @torch.no_grad()
-def next_token_probs(model: GPT, tokenizer: CharTokenizer, prompt: str,
+def next_token_probs(model: GPT, tokenizer: Tokenizer, prompt: str,
                      temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
                      repetition_penalty: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
     "Probabilities `(vocab_size,)` of the token after `prompt`: the model's, and after the filters."

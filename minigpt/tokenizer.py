@@ -6,20 +6,70 @@ Docs: https://minigpt-dev.github.io/minigpt/tokenizer.html.md"""
 
 # %% ../nbs/00_tokenizer.ipynb #01e1ee24
 from __future__ import annotations
-import json
+import hashlib, json, numbers
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['CharTokenizer']
+__all__ = ['Tokenizer', 'CharTokenizer']
+
+# %% ../nbs/00_tokenizer.ipynb #6ca3194e
+class Tokenizer:
+    "Base class of all tokenizers: text to ids and back, described by plain data."
+    kind: str = ''              # 'char', 'bpe', 'sentencepiece' or 'json'
+    eot_id: int | None = None   # the end-of-text id placed between documents, None if the kind has none
+
+    @property
+    def vocab_size(self) -> int: raise NotImplementedError
+    def encode(self, text: str) -> list[int]: raise NotImplementedError
+    def decode(self, ids) -> str: raise NotImplementedError
+    def to_dict(self) -> dict: raise NotImplementedError
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Tokenizer:
+        "Rebuild a tokenizer from `to_dict`'s output (each subclass reads its own kind)."
+        raise NotImplementedError("Tokenizer is the base class: rebuild with a subclass (CharTokenizer.from_dict) "
+                                  "or with minigpt.subwords.tokenizer_from_dict, which reads every kind.")
+
+    def ids_list(self, ids) -> list[int]:
+        "`ids` (a list, a 1-D tensor or array) as a list of ints, each checked to lie in `[0, vocab_size)`."
+        ids, n = (ids.tolist() if hasattr(ids, 'tolist') else list(ids)), self.vocab_size
+        bad = [i for i in ids if not (isinstance(i, numbers.Integral) and 0 <= i < n)]
+        if bad: raise ValueError(f"Ids must be integers in [0, {n}); got {bad[:10]}.")
+        return [int(i) for i in ids]
+
+    def pieces(self, ids) -> list[str]:
+        "The text of each token of `ids` on its own (labels for charts)."
+        return [self.decode([i]) for i in self.ids_list(ids)]
+
+    @property
+    def identity(self) -> str:
+        "A sha256 hex digest of `to_dict()`: tokenizers with the same identity give the same ids."
+        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode('utf-8')).hexdigest()
+
+    def save(self, path: str | Path):
+        "Write `to_dict()` as JSON to `path`."
+        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding='utf-8')
+
+    @classmethod
+    def load(cls, path: str | Path) -> Tokenizer:
+        "Read a tokenizer written by `save`."
+        return cls.from_dict(json.loads(Path(path).read_text(encoding='utf-8')))
+
+    def __len__(self): return self.vocab_size
+    def __eq__(self, other): return isinstance(other, Tokenizer) and self.to_dict() == other.to_dict()
+    def __repr__(self): return f"{type(self).__name__}(kind={self.kind!r}, vocab_size={self.vocab_size}, eot_id={self.eot_id})"
 
 # %% ../nbs/00_tokenizer.ipynb #3a3bac73
-class CharTokenizer:
+class CharTokenizer(Tokenizer):
     "Character-level tokenizer: one id per distinct character, ids in sorted character order."
+    kind = 'char'
+    eot_id = None  # a character vocabulary has no end-of-text token
+
     def __init__(self,
                  chars: list[str]):  # the vocabulary, one single-character string per id
         if not chars: raise ValueError("A CharTokenizer needs at least one character; the text it was built from is empty.")
         if len(set(chars)) != len(chars): raise ValueError("The vocabulary has repeated characters; each character must appear once.")
-        if any(len(c) != 1 for c in chars): raise ValueError("Every vocabulary entry must be a single character.")
+        if any(not isinstance(c, str) or len(c) != 1 for c in chars): raise ValueError("Every vocabulary entry must be a single character.")
         self.itos = list(chars)
         self.stoi = {ch: i for i, ch in enumerate(self.itos)}
 
@@ -42,29 +92,15 @@ class CharTokenizer:
 
     def decode(self, ids) -> str:
         "Turn a sequence of ids (ints or a 1-D tensor) back into text."
-        ids = ids.tolist() if hasattr(ids, 'tolist') else ids
-        try: return ''.join(self.itos[i] for i in ids)
-        except (IndexError, TypeError):
-            raise ValueError(f"Ids must be integers in [0, {self.vocab_size}); got {list(ids)[:10]}...") from None
+        return ''.join(self.itos[i] for i in self.ids_list(ids))
 
     def to_dict(self) -> dict: return {'type': 'char', 'chars': self.itos}
 
     @classmethod
     def from_dict(cls, d: dict) -> CharTokenizer:
         "Rebuild a tokenizer from `to_dict`'s output."
-        if d.get('type') != 'char' or not isinstance(d.get('chars'), list):
+        if not isinstance(d, dict) or d.get('type') != 'char' or not isinstance(d.get('chars'), list):
             raise ValueError("Not a character tokenizer description: expected {'type': 'char', 'chars': [...]}.")
         return cls(d['chars'])
 
-    def save(self, path: str | Path):
-        "Write the vocabulary as JSON to `path`."
-        Path(path).write_text(json.dumps(self.to_dict(), ensure_ascii=False), encoding='utf-8')
-
-    @classmethod
-    def load(cls, path: str | Path) -> CharTokenizer:
-        "Read a vocabulary written by `save`."
-        return cls.from_dict(json.loads(Path(path).read_text(encoding='utf-8')))
-
-    def __len__(self): return self.vocab_size
-    def __eq__(self, other): return isinstance(other, CharTokenizer) and self.itos == other.itos
     def __repr__(self): return f"CharTokenizer(vocab_size={self.vocab_size})"

@@ -184,12 +184,14 @@ class GradClipCB(Callback):
         trainer.bad_steps = 0
 
 class EvalCB(Callback):
-    "Evaluate every `eval_interval` steps and at the end, then fire `after_eval`."
+    "Evaluate every `eval_interval` steps and at the end (loss, and bits per byte of the val split), then fire `after_eval`."
     order = 20
+    def before_fit(self, trainer): self.bytes_per_token = trainer.dataset.bytes_per_token('val')
     def after_step(self, trainer):
         it = trainer.iter_num
         if it % trainer.cfg.eval_interval == 0 or it == trainer.cfg.max_iters:
             trainer('before_eval')
-            trainer.eval_record = {'iter': it, **trainer.evaluate()}
+            trainer.eval_record = r = {'iter': it, **trainer.evaluate()}
+            r['val_bits_per_byte'] = r['val_loss'] / math.log(2) / self.bytes_per_token  # compares across tokenizers
             trainer.best_val_loss = min(trainer.best_val_loss, trainer.eval_record['val_loss'])
             trainer('after_eval')

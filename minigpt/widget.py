@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from .checkpoint import load_model
 from .model import GPT
 from .sampling import next_token_probs, plot_next_token, stream
-from .tokenizer import CharTokenizer
+from .tokenizer import Tokenizer
 
 # %% auto #0
 __all__ = ['Sampler']
@@ -24,7 +24,7 @@ class Sampler(W.VBox):
     "Notebook widget: prompt, temperature/top-k/top-p/length sliders, seed and Generate; streams text and charts the filters."
     def __init__(self,
                  model: GPT,
-                 tokenizer: CharTokenizer,
+                 tokenizer: Tokenizer,
                  prompt: str = '',  # starting text (empty: from the start of a line)
                  max_new_tokens: int = 200,  # initial length
                  temperature: float = 0.8,
@@ -61,7 +61,9 @@ class Sampler(W.VBox):
     @property
     def context(self) -> str:
         "The text generation continues: the prompt or, when it is empty, a newline (the vocabulary's first token if it has none)."
-        return self.prompt.value or ('\n' if '\n' in self.tokenizer.stoi else self.tokenizer.itos[0])
+        if self.prompt.value: return self.prompt.value
+        try: self.tokenizer.encode('\n'); return '\n'
+        except ValueError: return self.tokenizer.decode([0])
 
     def _show(self, text: str):
         self.output.value = ('<pre style="white-space: pre-wrap; font-family: monospace; font-size: 13px; line-height: 1.35; margin: 0">'
@@ -77,10 +79,11 @@ class Sampler(W.VBox):
             return
         self.status.value, self.chart.layout.display = '', None
         top = before.topk(min(self.chart_tokens, before.numel())).indices.tolist()
-        self.chart_data = dict(tokens=[self.tokenizer.itos[i] for i in top], model=[before[i].item() for i in top],
+        pieces = dict(zip(top, self.tokenizer.pieces(top)))  # the text of each charted token, whatever the tokenizer
+        self.chart_data = dict(tokens=[pieces[i] for i in top], model=[before[i].item() for i in top],
                                sampled=[after[i].item() for i in top], kept=int((after > 0).sum()))
         fig = Figure(figsize=(8, 2.2))
-        ax = plot_next_token(before, after, self.tokenizer.itos, self.chart_tokens, ax=fig.subplots(),
+        ax = plot_next_token(before, after, pieces, self.chart_tokens, ax=fig.subplots(),
                              title=f"next token: {self.chart_data['kept']} of {len(before)} can be sampled")
         fig.tight_layout()
         buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=80)
