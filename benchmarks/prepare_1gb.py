@@ -59,7 +59,7 @@ def stage_prepare(args) -> dict:
 def stage_batches(args) -> dict:
     from minigpt.data import TextDataset
     ds = TextDataset.from_file(args.data, kind=args.kind, vocab_size=args.vocab_size, cache_dir=args.cache_dir)
-    after_open, total = rss(), 0
+    after_open, warm, total = rss(), None, 0
     for step in range(args.steps):
         x, y = ds.get_batch('train', args.batch_size, args.block_size, generator=step)
         total += int(x[:, 0].sum() + y[:, -1].sum())  # use the batch, as a model would

@@ -8,7 +8,7 @@ Docs: https://minigpt-dev.github.io/minigpt/data.html.md"""
 from __future__ import annotations
 import glob, hashlib, json, mmap, os, re, time
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from functools import partial
 from importlib.resources import files
@@ -19,6 +19,8 @@ import torch
 from tqdm.auto import tqdm
 from .tokenizer import CharTokenizer, Tokenizer
 from .subwords import TOKENIZER_KINDS, train_tokenizer, tokenizer_from_dict
+try: import fcntl  # file locks (POSIX)
+except ImportError: fcntl = None
 
 # %% auto #0
 __all__ = ['DataError', 'default_corpus', 'read_document', 'corpus_files', 'load_text', 'token_dtype', 'encode_array',
@@ -151,7 +153,7 @@ def prepare_splits(read: Callable[[int], str],  # the text of document number `i
                   ) -> tuple[Tokenizer, tuple[int, int], tuple[int, int]]:
     "Split documents on their text, make a tokenizer unless given one, encode each split: (tokenizer, tokens, UTF-8 bytes) per split."
     train_spans, val_spans = split_spans(lengths, val_frac)
-    tokenizer = tokenizer or _make_tokenizer(read, lengths, train_spans, kind, vocab_size)
+    if tokenizer is None: tokenizer = _make_tokenizer(read, lengths, train_spans, kind, vocab_size)
     workers = _workers() if sum(lengths) >= 1 << 22 else 1  # under 4M characters a pool costs more than it saves
     with (ProcessPoolExecutor(workers) if workers > 1 else nullcontext()) as pool, \
          tqdm(total=sum(lengths), unit='char', unit_scale=True, desc='encoding', disable=not progress) as bar:
@@ -167,6 +169,14 @@ def cache_name(data: str | Path | None, tokenizer: Tokenizer | None = None, kind
     recipe = dict(data=source, val_frac=val_frac, tokenizer=tokenizer.identity if tokenizer else [kind, None if kind == 'char' else vocab_size])
     stem = re.sub(r'[^\w.-]+', '_', Path(source).stem) or 'corpus'
     return f"{stem}-{tokenizer.kind if tokenizer else kind}-{hashlib.sha256(json.dumps(recipe).encode()).hexdigest()[:16]}"
+
+@contextmanager
+def _locked(folder: Path):
+    "Hold an exclusive lock on cache `folder`, so that processes opening it at once build it once."
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder/'.lock', 'w') as lock:
+        if fcntl: fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        yield
 
 def _write_atomic(path: Path, text: str):
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
@@ -233,7 +243,7 @@ def open_cache(folder: Path, paths: list[Path], tokenizer: Tokenizer | None = No
         if manifest['tokenizer'] != cached.identity or (tokenizer is not None and tokenizer.identity != cached.identity): return None
         if manifest['dtype'] != token_dtype(cached.vocab_size).name: return None
         train, val = (map_tokens(folder/f'{split}.bin', manifest['dtype'], manifest[split]['tokens']) for split in ('train', 'val'))
-        return tokenizer or cached, train, val, (manifest['train']['bytes'], manifest['val']['bytes'])
+        return cached if tokenizer is None else tokenizer, train, val, (manifest['train']['bytes'], manifest['val']['bytes'])
     except (OSError, ValueError, KeyError, TypeError): return None  # unreadable, unparsable or incomplete: rebuild
 
 # %% ../nbs/02_data.ipynb #f5e4ebdd
@@ -284,8 +294,11 @@ class TextDataset:
         folder = Path(cache_dir)/cache_name(data, tokenizer, kind, vocab_size, val_frac)
         cached = open_cache(folder, paths, tokenizer)
         if cached is None:
-            build_cache(folder, paths, tokenizer, kind, vocab_size, val_frac, progress)
-            cached = open_cache(folder, paths, tokenizer)
+            with _locked(folder):
+                cached = open_cache(folder, paths, tokenizer)  # another process may have built it while we waited
+                if cached is None:
+                    build_cache(folder, paths, tokenizer, kind, vocab_size, val_frac, progress)
+                    cached = open_cache(folder, paths, tokenizer)
             if cached is None: raise DataError(f"The token cache in {folder} can't be read back after building it; is the corpus being edited?")
         return cls(*cached)
 
