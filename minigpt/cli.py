@@ -14,7 +14,7 @@ from .config import PRESETS, ConfigError, TrainConfig, load_run_config, preset_s
 from .data import DataError, TextDataset, load_text
 from .model import GPTConfig
 from .sampling import stream
-from .evaluate import continuation_scores, score_text
+from .evaluate import bleu_chrf, continuation_scores, score_text
 from .trainer import NonFiniteLossError
 from .tracking import interactive, plot_runs
 from .checkpoint import CheckpointError, checkpoint_configs, load_checkpoint, load_model
@@ -128,7 +128,7 @@ def train_main(argv: list[str] | None = None) -> int:
         if resolve_device(train_cfg.device).type == 'cpu': keep_freed_memory()  # a process-wide setting: the CPU chapter
         trainer = train(train_cfg, model_cfg, resume=ckpt, progress='lines' if args.no_progress else True, overwrite=args.overwrite)
     except ConfigError as e: return _fail('minigpt-train', str(e), 2)
-    except (DataError, CheckpointError, NonFiniteLossError) as e: return _fail('minigpt-train', str(e), 1)
+    except (DataError, CheckpointError, NonFiniteLossError, ImportError) as e: return _fail('minigpt-train', str(e), 1)
     except KeyboardInterrupt: return _fail('minigpt-train', "interrupted before a checkpoint could be saved.", 130)
     except RuntimeError as e:
         if not launched_by_torchrun(): raise
@@ -192,7 +192,7 @@ def sample_main(argv: list[str] | None = None) -> int:
         device = resolve_device(args.device)
         model, tokenizer, _ = load_model(args.checkpoint, device=device)
     except ConfigError as e: return _fail('minigpt-sample', str(e), 2)
-    except CheckpointError as e: return _fail('minigpt-sample', str(e), 1)
+    except (CheckpointError, ImportError) as e: return _fail('minigpt-sample', str(e), 1)  # ImportError: a tokenizer's missing library
     opts = dict(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
                 repetition_penalty=args.repetition_penalty, stop=args.stop)
     try: pieces = [stream(model, tokenizer, args.prompt, seed=args.seed + i, **opts) for i in range(args.num_samples)]
@@ -248,6 +248,7 @@ def eval_main(argv: list[str] | None = None) -> int:
         device = resolve_device(args.device)
         dtype, rows = resolve_dtype(args.dtype, device), []
         text = load_text(args.data) if args.data else None
+        if args.bleu: bleu_chrf(['check'], ['check'])  # a missing sacrebleu fails now, not after the scoring
         for path in args.checkpoints:
             ckpt = load_checkpoint(path, map_location=device)
             model, tokenizer, _ = load_model(ckpt, device=device)
@@ -260,7 +261,7 @@ def eval_main(argv: list[str] | None = None) -> int:
                 row.update(bleu=r['bleu'], chrf=r['chrf'])
             rows.append({**row, 'seconds': time.perf_counter() - t0})
     except ConfigError as e: return _fail('minigpt-eval', str(e), 2)
-    except (CheckpointError, DataError) as e: return _fail('minigpt-eval', str(e), 1)
+    except (CheckpointError, DataError, ImportError) as e: return _fail('minigpt-eval', str(e), 1)
     except ValueError as e: return _fail('minigpt-eval', str(e), 2)
     cols = [c for c in EVAL_COLUMNS if c[0] in rows[0]]
     print(' | '.join(['checkpoint'] + [h for _, h, _ in cols]))

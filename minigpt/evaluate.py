@@ -94,7 +94,8 @@ def score_text(model: torch.nn.Module,  # a GPT (anything with `cfg.block_size` 
 # %% ../nbs/07_evaluate.ipynb #b1cabce2
 def bleu_chrf(hypotheses: list[str], references: list[str]) -> tuple[float, float]:
     "Corpus BLEU and chrF (0-100, sacrebleu's defaults) of `hypotheses` against one reference each."
-    import sacrebleu  # the `eval` extra: pip install "minigpt[eval]"
+    try: import sacrebleu
+    except ImportError: raise ImportError('BLEU and chrF need the sacrebleu library; install it with: pip install "minigpt[eval]"') from None
     return sacrebleu.corpus_bleu(hypotheses, [references]).score, sacrebleu.corpus_chrf(hypotheses, [references]).score
 
 def continuation_scores(model: torch.nn.Module,
