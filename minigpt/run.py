@@ -84,9 +84,10 @@ def free_memory(device: torch.device) -> int | None:
     line = next((l for l in meminfo.splitlines() if l.startswith('MemAvailable:')), None)
     return int(line.split()[1]) * 1024 if line else None
 
-def check_step_memory(model_cfg: GPTConfig, train_cfg: TrainConfig, device: torch.device):
+def check_step_memory(model_cfg: GPTConfig, train_cfg: TrainConfig, device: torch.device,
+                      free: int | None = None):  # bytes free (default: what `free_memory` finds now)
     "Raise `ConfigError` if a training step surely can't fit in the memory `device` has free, saying what batch would."
-    need, free = step_memory(model_cfg, train_cfg.batch_size), free_memory(device)
+    need, free = step_memory(model_cfg, train_cfg.batch_size), free if free is not None else free_memory(device)
     if free is None or need <= free: return
     per_sequence = step_memory(model_cfg, 2) - step_memory(model_cfg, 1)  # the estimate grows linearly with the batch
     fits = int((0.8 * free - (step_memory(model_cfg, 1) - per_sequence)) // per_sequence)  # with a fifth to spare
