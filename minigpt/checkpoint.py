@@ -17,12 +17,13 @@ from .config import ConfigError, TrainConfig
 from .trainer import Callback, CancelFitException, Trainer
 
 # %% auto #0
-__all__ = ['CHECKPOINT_FORMAT', 'CheckpointError', 'atomic_write', 'atomic_save', 'load_checkpoint', 'clean_state_dict',
-           'weight_differences', 'check_fields', 'model_from_checkpoint', 'load_model', 'make_checkpoint',
-           'restore_checkpoint', 'checkpoint_configs', 'CheckpointCB']
+__all__ = ['CHECKPOINT_FORMAT', 'ADAPTER_FORMAT', 'CheckpointError', 'atomic_write', 'atomic_save', 'check_kind',
+           'load_checkpoint', 'clean_state_dict', 'weight_differences', 'check_fields', 'model_from_checkpoint',
+           'load_model', 'make_checkpoint', 'restore_checkpoint', 'checkpoint_configs', 'CheckpointCB']
 
 # %% ../nbs/11_checkpoint.ipynb #6bb5bfcb
 CHECKPOINT_FORMAT = 'minigpt-checkpoint-v1'
+ADAPTER_FORMAT = 'minigpt-lora-adapter-v1'  # LoRA weights and the identity of their base model (the LoRA chapter)
 
 class CheckpointError(RuntimeError):
     "A checkpoint that can't be written, read, or used, with a message saying what to do."
@@ -54,8 +55,20 @@ def atomic_save(obj, path: str | Path):
     "`torch.save` `obj` to `path` with `atomic_write`."
     atomic_write(path, lambda f: torch.save(obj, f))
 
-def load_checkpoint(path: str | Path, map_location: str | torch.device = 'cpu') -> dict:
-    "Load a minigpt checkpoint with `weights_only=True`; raise `CheckpointError` for missing, corrupt or unsafe files."
+def check_kind(ckpt: dict, expect: str = 'model', name: str = 'The checkpoint'):
+    "Raise `CheckpointError` unless `ckpt` is a minigpt file of the kind `expect`s: 'model', 'adapter' or 'any'."
+    kind = {CHECKPOINT_FORMAT: 'model', ADAPTER_FORMAT: 'adapter'}.get(ckpt.get('format') if isinstance(ckpt, dict) else None)
+    if kind is None: raise CheckpointError(f"{name} is not a minigpt checkpoint (no '{CHECKPOINT_FORMAT}' format marker).")
+    if expect == 'model' and kind == 'adapter':
+        raise CheckpointError(f"{name} is a LoRA adapter, not a full model: load it on top of its base model "
+                              f"(minigpt-sample --checkpoint BASE --adapter ADAPTER), or merge the two with minigpt-merge BASE ADAPTER.")
+    if expect == 'adapter' and kind == 'model':
+        raise CheckpointError(f"{name} is a full model, not a LoRA adapter; make an adapter with minigpt-train --init-from BASE --lora-rank R.")
+
+def load_checkpoint(path: str | Path, map_location: str | torch.device = 'cpu',
+                    expect: str = 'model'  # the kind of file wanted: 'model' (a full checkpoint), 'adapter' (LoRA) or 'any'
+                   ) -> dict:
+    "Load a minigpt checkpoint with `weights_only=True`; raise `CheckpointError` for missing, corrupt, unsafe or wrong-kind files."
     path = Path(path)
     if not path.is_file(): raise CheckpointError(f"Checkpoint not found: {path}. Check the path (runs save to checkpoints/best.pt and last.pt).")
     try: ckpt = torch.load(path, map_location=map_location, weights_only=True)
@@ -67,8 +80,7 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = 'cpu') 
     except Exception as e:  # random bytes can fail anywhere in the unpickler (EOFError, IndexError, RuntimeError, ...)
         detail = (str(e).strip().splitlines() or [type(e).__name__])[0]
         raise CheckpointError(f"{path} is not a readable checkpoint (truncated or corrupt): {detail}.") from None
-    if not isinstance(ckpt, dict) or ckpt.get('format') != CHECKPOINT_FORMAT:
-        raise CheckpointError(f"{path} is not a minigpt checkpoint (no '{CHECKPOINT_FORMAT}' format marker).")
+    check_kind(ckpt, expect, str(path))
     return ckpt
 
 # %% ../nbs/11_checkpoint.ipynb #f17df14d
@@ -95,10 +107,13 @@ _RESUME_FIELDS = _SAMPLING_FIELDS + ('train_config', 'optimizer', 'scaler', 'ite
 def check_fields(ckpt: dict, fields=_SAMPLING_FIELDS, what: str = 'checkpoint'):
     "Raise `CheckpointError` naming every field of `fields` that `ckpt` lacks."
     if missing := [f for f in fields if f not in ckpt]:
-        raise CheckpointError(f"The {what} lacks field(s) {', '.join(missing)}; it was not written by this version of minigpt-train or is damaged.")
+        why = ("a merged model starts new runs with --init-from but can't be resumed" if 'merged_from' in ckpt
+               else "it was not written by this version of minigpt-train or is damaged")
+        raise CheckpointError(f"The {what} lacks field(s) {', '.join(missing)}; {why}.")
 
 def model_from_checkpoint(ckpt: dict) -> tuple[GPT, Tokenizer]:
     "Build the model and tokenizer a checkpoint describes, checking that config, vocabulary and weights agree."
+    if ckpt.get('format') == ADAPTER_FORMAT: check_kind(ckpt)
     check_fields(ckpt)
     try: cfg, tokenizer = GPTConfig.from_dict(ckpt['model_config']), tokenizer_from_dict(ckpt['tokenizer'])
     except (TypeError, ValueError) as e: raise CheckpointError(f"The checkpoint's config or tokenizer is invalid: {e}") from None
@@ -148,7 +163,7 @@ def restore_checkpoint(trainer: Trainer, ckpt: dict):
 
 def checkpoint_configs(ckpt: dict) -> tuple[GPTConfig, TrainConfig]:
     "The model and training configs a checkpoint was written with (older checkpoints' second `block_size` is dropped)."
-    check_fields(ckpt, _RESUME_FIELDS)
+    check_fields(ckpt, ('model_config', 'train_config'))
     train = dict(ckpt['train_config'])
     train.pop('block_size', None)  # before 2026-12, TrainConfig repeated the model's block_size
     try: return GPTConfig.from_dict(ckpt['model_config']), TrainConfig.from_dict(train)
@@ -158,12 +173,13 @@ def checkpoint_configs(ckpt: dict) -> tuple[GPTConfig, TrainConfig]:
 class CheckpointCB(Callback):
     "Save `last.pt` at every evaluation, `best.pt` on a new best val loss, and a checkpoint on SIGINT/SIGTERM."
     order = 60
-    def __init__(self, out_dir: str | Path, handle_signals: bool = True):
-        self.out_dir, self.handle_signals = Path(out_dir), handle_signals
+    def __init__(self, out_dir: str | Path, handle_signals: bool = True,
+                 make: Callable = make_checkpoint):  # builds the dict to save from the trainer (the LoRA chapter saves adapters)
+        self.out_dir, self.handle_signals, self.make = Path(out_dir), handle_signals, make
 
     def save(self, trainer, names: list[str]) -> Path | None:
         "Write one checkpoint of `trainer` under each of `names` (rank 0 only); return the first path."
-        ckpt = make_checkpoint(trainer)
+        ckpt = self.make(trainer)
         if not trainer.is_main: return None
         if not all(torch.isfinite(v).all() for v in ckpt['model'].values() if v.is_floating_point()):
             print(f"Not saving {', '.join(names)}: the weights contain NaN or inf.")

@@ -94,6 +94,11 @@ class TrainConfig(DictConfig):
     wandb: bool = False  # log to Weights & Biases
     wandb_project: str = 'minigpt'  # W&B project name
     wandb_run_name: str | None = None  # W&B run name (default: generated)
+    init_from: str | None = None  # start from this trained model's weights, tokenizer and shape, with a fresh optimizer and schedule
+    lora_rank: int = 0  # with init_from: train rank-R LoRA adapters and freeze the model (0: fine-tune every weight)
+    lora_alpha: float | None = None  # LoRA's update is alpha/rank times B·A (default: alpha = rank, a scale of 1)
+    lora_targets: str = 'c_attn,c_proj,c_fc'  # linear layers LoRA adapts, by name (c_proj: attention's and the MLP's)
+    lora_dropout: float = 0.0  # dropout on the adapters' input, in [0, 1)
 
     def __post_init__(self):
         def check(ok, msg):
@@ -124,6 +129,13 @@ class TrainConfig(DictConfig):
               f"vocab_size must be a positive integer; got {self.vocab_size!r}.")
         check(self.vocab_size is None or self.tokenizer in ('bpe', 'sentencepiece'), f"vocab_size sets the size of a trained "
               f"tokenizer (--tokenizer bpe or sentencepiece); the {self.tokenizer!r} tokenizer's vocabulary is given, not trained.")
+        check(isinstance(self.lora_rank, int) and not isinstance(self.lora_rank, bool) and self.lora_rank >= 0,
+              f"lora_rank must be an integer >= 0; got {self.lora_rank!r}.")
+        check(not self.lora_rank or self.init_from, "LoRA adapts a trained model: --lora-rank needs --init-from CHECKPOINT.")
+        check(self.lora_rank or (self.lora_alpha is None and self.lora_dropout == 0 and self.lora_targets == TrainConfig.lora_targets),
+              "--lora-alpha, --lora-targets and --lora-dropout set up LoRA adapters; add --lora-rank R (with --init-from CHECKPOINT).")
+        check(self.lora_alpha is None or self.lora_alpha > 0, f"lora_alpha must be > 0; got {self.lora_alpha}.")
+        check(0 <= self.lora_dropout < 1, f"lora_dropout must be in [0, 1); got {self.lora_dropout}.")
         object.__setattr__(self, 'betas', tuple(self.betas))  # JSON and TOML give lists
 
     @classmethod
