@@ -17,15 +17,16 @@ from .sampling import stream
 from .evaluate import bleu_chrf, continuation_scores, score_text
 from .trainer import NonFiniteLossError
 from .tracking import interactive, plot_runs
-from .checkpoint import CheckpointError, checkpoint_configs, load_checkpoint, load_model
+from .checkpoint import CheckpointError, atomic_save, checkpoint_configs, load_checkpoint, load_model
+from .lora import load_adapted, merge_adapter
 from .cpu import keep_freed_memory
 from .distributed import launched_by_torchrun
 from .run import train
 
 # %% auto #0
 __all__ = ['EVAL_COLUMNS', 'add_config_flags', 'presets_table', 'train_parser', 'configs_from_args', 'train_main', 'train_cli',
-           'save_plot', 'sample_parser', 'sample_main', 'sample_cli', 'validation_text', 'eval_parser', 'eval_main',
-           'eval_cli', 'plot_main', 'plot_cli']
+           'save_plot', 'merge_main', 'merge_cli', 'sample_parser', 'sample_main', 'sample_cli', 'validation_text',
+           'eval_parser', 'eval_main', 'eval_cli', 'plot_main', 'plot_cli']
 
 # %% ../nbs/16_cli.ipynb #01475e23
 def _flag_type(tp):
@@ -69,7 +70,9 @@ def train_parser() -> argparse.ArgumentParser:
                             "checkpoints in ./checkpoints (on a 2-core CPU: under a minute with bf16 instructions, about\n"
                             "3 minutes without). The defaults below are the 'cpu' preset's; --preset NAME starts from another.",
                 epilog=f"presets:\n{presets_table()}\n\nexamples:\n  minigpt-train\n  minigpt-train --preset small --max-iters 500\n"
-                       "  minigpt-train --data my.txt --wandb\n  minigpt-train --resume checkpoints/last.pt --max-iters 4000")
+                       "  minigpt-train --data my.txt --wandb\n  minigpt-train --resume checkpoints/last.pt --max-iters 4000\n"
+                       "  minigpt-train --init-from checkpoints/best.pt --data new.txt --max-iters 300 --out finetuned\n"
+                       "  minigpt-train --init-from checkpoints/best.pt --data new.txt --lora-rank 8 --out lora")
     p.add_argument('--preset', metavar='NAME', default=argparse.SUPPRESS,
                    help=f"model size and training settings to start from: {', '.join(PRESETS)} (default: cpu)")
     p.add_argument('--config', metavar='FILE', default=argparse.SUPPRESS, help="JSON or TOML file with 'model' and/or 'train' sections")
@@ -87,7 +90,8 @@ _TRAIN_FIELDS = {f.name for f in fields(TrainConfig)}
 
 def configs_from_args(args: argparse.Namespace,
                       checkpoint: dict | None = None,  # the checkpoint `--resume` names, already loaded
-                      notes: list[str] | None = None  # receives a line for each setting adjusted to fit the others
+                      notes: list[str] | None = None,  # receives a line for each setting adjusted to fit the others
+                      base: dict | None = None  # the checkpoint `--init-from` names, already loaded
                      ) -> tuple[GPTConfig | None, TrainConfig]:
     "Combine the preset (or the resumed `checkpoint`'s configs), config file and flags into the run's two configs."
     given = {k: v for k, v in vars(args).items() if k not in ('preset', 'config', 'resume', 'no_progress', 'overwrite')}
@@ -95,9 +99,9 @@ def configs_from_args(args: argparse.Namespace,
         if hasattr(args, 'preset'): raise ConfigError("--preset can't be combined with --resume: the model comes from the checkpoint.")
         saved_model, saved_train = checkpoint_configs(checkpoint)
         model, train_d = {}, saved_train.to_dict()
-    else:
+    else:  # with --init-from, the preset gives the training settings and the base model its shape
         name = getattr(args, 'preset', 'cpu')
-        model, train_d = preset_settings(name, 'model'), preset_settings(name, 'train')
+        model, train_d = ({} if base is not None else preset_settings(name, 'model')), preset_settings(name, 'train')
     if hasattr(args, 'config'):
         file = load_run_config(args.config)
         model.update(file['model']); train_d.update(file['train'])
@@ -109,8 +113,9 @@ def configs_from_args(args: argparse.Namespace,
         train_d['warmup_iters'] = iters // 10
         if notes is not None: notes.append(f"Warm-up: {iters // 10} steps, a tenth of the {iters}-step run (--warmup-iters sets it).")
     train_cfg = TrainConfig.from_dict(train_d)
-    if checkpoint is None: return GPTConfig.from_dict(model), train_cfg
-    # model flags on resume must match the checkpoint; `train` checks and names the difference
+    if checkpoint is None and base is None: return GPTConfig.from_dict(model), train_cfg
+    # with --resume or --init-from the model comes from that checkpoint; `train` checks model flags and names a difference
+    saved_model = saved_model if checkpoint is not None else GPTConfig.from_dict(base['model_config'])
     return (GPTConfig.from_dict({**saved_model.to_dict(), **model}) if model else None), train_cfg
 
 # %% ../nbs/16_cli.ipynb #c8562d33
@@ -122,8 +127,9 @@ def train_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-train`; returns the exit code."
     args = train_parser().parse_args(argv)
     try:
-        ckpt = load_checkpoint(args.resume) if hasattr(args, 'resume') else None  # read once, passed along
-        model_cfg, train_cfg = configs_from_args(args, ckpt, notes := [])
+        ckpt = load_checkpoint(args.resume, expect='any') if hasattr(args, 'resume') else None  # read once, passed along
+        base = load_checkpoint(args.init_from) if hasattr(args, 'init_from') and ckpt is None else None
+        model_cfg, train_cfg = configs_from_args(args, ckpt, notes := [], base)
         for note in notes: print(note)
         if resolve_device(train_cfg.device).type == 'cpu': keep_freed_memory()  # a process-wide setting: the CPU chapter
         trainer = train(train_cfg, model_cfg, resume=ckpt, progress='lines' if args.no_progress else True, overwrite=args.overwrite)
@@ -144,10 +150,13 @@ def train_main(argv: list[str] | None = None) -> int:
         s = trainer.text_score
         print(f"Whole validation text, {s.tokens:,} tokens: {s.loss:.4f} nats/token, {s.bits_per_byte:.4f} bits/byte, "
               f"perplexity {s.perplexity:.3f} (what minigpt-eval {out/'last.pt'} reports)")
-    print(f"Checkpoints: {out/'best.pt'} (best val loss), {out/'last.pt'} (resume with --resume {out/'last.pt'})")
+    kind = 'LoRA adapters' if train_cfg.lora_rank else 'Checkpoints'
+    print(f"{kind}: {out/'best.pt'} (best val loss), {out/'last.pt'} (resume with --resume {out/'last.pt'})")
     print(f"Metrics: {out/'metrics.jsonl'}   configs: {out/'config.json'}   plot: {save_plot([out], out/'metrics.png')}")
     opening = trainer.dataset.tokenizer.decode(trainer.dataset.train[:200]).strip().split('\n')[0][:20]  # the corpus's own first words
-    print(f"Sample: minigpt-sample --checkpoint {out/'best.pt'}" + (f" --prompt {shlex.quote(opening)}" if opening else ''))
+    which = f"{train_cfg.init_from} --adapter {out/'best.pt'}" if train_cfg.lora_rank else out/'best.pt'
+    print(f"Sample: minigpt-sample --checkpoint {which}" + (f" --prompt {shlex.quote(opening)}" if opening else ''))
+    if train_cfg.lora_rank: print(f"Merge into one model: minigpt-merge {train_cfg.init_from} {out/'best.pt'} --out {out/'merged.pt'}")
     if trainer.stopped_by: return 128 + signal.Signals[trainer.stopped_by].value
     return 0
 
@@ -163,6 +172,28 @@ def save_plot(runs: list, path: str | Path) -> Path:
     fig.tight_layout(); fig.savefig(path)
     return Path(path)
 
+# %% ../nbs/16_cli.ipynb #3082526c
+def merge_main(argv: list[str] | None = None) -> int:
+    "Entry point of `minigpt-merge BASE ADAPTER --out PATH`: one full checkpoint of a base model with a LoRA adapter merged in."
+    p = _Parser(prog='minigpt-merge', description="Merge a LoRA adapter into the base model it was trained on, as one full checkpoint.",
+                epilog="Example: minigpt-merge checkpoints/best.pt lora/best.pt --out merged.pt")
+    p.add_argument('checkpoint', metavar='BASE', help="the base model's checkpoint")
+    p.add_argument('adapter', metavar='ADAPTER', help="a LoRA adapter trained on BASE (from minigpt-train --init-from BASE --lora-rank R)")
+    p.add_argument('--out', required=True, metavar='PATH', help="the merged checkpoint to write")
+    p.add_argument('--force', action='store_true', help="replace --out if it exists")
+    args = p.parse_args(argv)
+    if Path(args.out).exists() and not args.force:
+        return _fail('minigpt-merge', f"{args.out} already exists; choose another --out, or pass --force to replace it.", 1)
+    try: atomic_save(merge_adapter(args.checkpoint, args.adapter), args.out)
+    except ConfigError as e: return _fail('minigpt-merge', str(e), 2)
+    except (CheckpointError, ImportError) as e: return _fail('minigpt-merge', str(e), 1)
+    print(f"Merged: {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB); sample with: minigpt-sample --checkpoint {args.out}")
+    return 0
+
+def merge_cli():
+    "Console-script wrapper of `merge_main`."
+    sys.exit(merge_main())
+
 # %% ../nbs/16_cli.ipynb #3716f860
 def sample_parser() -> argparse.ArgumentParser:
     "The `minigpt-sample` argument parser."
@@ -171,6 +202,7 @@ def sample_parser() -> argparse.ArgumentParser:
                 epilog="Example: minigpt-sample --checkpoint checkpoints/best.pt --prompt 'ROMEO:' --max-new-tokens 500 "
                        "--temperature 0.8 --top-k 50 --top-p 0.9 --seed 1337")
     p.add_argument('--checkpoint', default='checkpoints/best.pt', metavar='PATH', help="checkpoint to sample from")
+    p.add_argument('--adapter', default=None, metavar='PATH', help="a LoRA adapter trained on --checkpoint, applied on top of it")
     p.add_argument('--prompt', default='\n', help="text to continue")
     p.add_argument('--max-new-tokens', type=int, default=500, metavar='N', help="characters to generate per sample")
     p.add_argument('--temperature', type=float, default=0.8, help="0 is greedy; higher is more random")
@@ -190,7 +222,7 @@ def sample_main(argv: list[str] | None = None) -> int:
     if args.num_samples < 1: return _fail("minigpt-sample", f"num_samples must be a positive integer; got {args.num_samples}.", 2)
     try:
         device = resolve_device(args.device)
-        model, tokenizer, _ = load_model(args.checkpoint, device=device)
+        model, tokenizer, _ = (load_adapted(args.checkpoint, args.adapter, device) if args.adapter else load_model(args.checkpoint, device=device))
     except ConfigError as e: return _fail('minigpt-sample', str(e), 2)
     except (CheckpointError, ImportError) as e: return _fail('minigpt-sample', str(e), 1)  # ImportError: a tokenizer's missing library
     opts = dict(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
@@ -213,10 +245,10 @@ def sample_cli():
     sys.exit(sample_main())
 
 # %% ../nbs/16_cli.ipynb #056fe4c6
-def validation_text(ckpt: dict) -> str:
-    "The validation split of the corpus a checkpoint was trained on, as text (the run's own split)."
+def validation_text(ckpt: dict, tokenizer=None) -> str:
+    "The validation split of the corpus a checkpoint (or adapter, with its base's `tokenizer`) was trained on, as text."
     if 'train_config' not in ckpt: raise CheckpointError("This checkpoint does not say what it was trained on; pass --data FILE.")
-    dataset = TextDataset.from_file(checkpoint_configs(ckpt)[1].data, tokenizer=load_model(ckpt)[1])
+    dataset = TextDataset.from_file(checkpoint_configs(ckpt)[1].data, tokenizer=tokenizer or load_model(ckpt)[1])
     return dataset.tokenizer.decode(dataset.val)
 
 def eval_parser() -> argparse.ArgumentParser:
@@ -226,6 +258,7 @@ def eval_parser() -> argparse.ArgumentParser:
                 epilog="Examples: minigpt-eval checkpoints/best.pt | minigpt-eval runs/*/best.pt --stride 32 --json eval.json | "
                        "minigpt-eval checkpoints/best.pt --data other.txt --bleu 20")
     p.add_argument('checkpoints', nargs='+', metavar='CHECKPOINT', help="checkpoints to evaluate")
+    p.add_argument('--adapter', metavar='PATH', default=None, help="a LoRA adapter to apply to the (one) checkpoint; its text is the adapter run's")
     p.add_argument('--data', metavar='FILE', default=None, help="text to score (default: each run's own validation split)")
     p.add_argument('--stride', type=int, default=None, help="tokens between windows, 1..block_size (default: block_size)")
     p.add_argument('--batch-size', type=int, default=32, help="windows per forward pass (default: 32)")
@@ -249,15 +282,16 @@ def eval_main(argv: list[str] | None = None) -> int:
         dtype, rows = resolve_dtype(args.dtype, device), []
         text = load_text(args.data) if args.data else None
         if args.bleu: bleu_chrf(['check'], ['check'])  # a missing sacrebleu fails now, not after the scoring
+        if args.adapter and len(args.checkpoints) > 1: raise ConfigError("--adapter applies to one checkpoint, its base model; got several.")
         for path in args.checkpoints:
             ckpt = load_checkpoint(path, map_location=device)
-            model, tokenizer, _ = load_model(ckpt, device=device)
+            model, tokenizer, ckpt = load_adapted(ckpt, args.adapter, device) if args.adapter else load_model(ckpt, device=device)
             t0 = time.perf_counter()
-            score = score_text(model, tokenizer, text or validation_text(ckpt), args.stride, args.batch_size, dtype,
-                               progress=not args.no_progress and interactive())
-            row = dict(checkpoint=str(path), **score.to_dict())
+            own = text or validation_text(ckpt, tokenizer)  # each run's own validation text unless --data
+            score = score_text(model, tokenizer, own, args.stride, args.batch_size, dtype, progress=not args.no_progress and interactive())
+            row = dict(checkpoint=f"{path} + {args.adapter}" if args.adapter else str(path), **score.to_dict())
             if args.bleu:
-                r = continuation_scores(model, tokenizer, text or validation_text(ckpt), n=args.bleu, length=args.length)
+                r = continuation_scores(model, tokenizer, own, n=args.bleu, length=args.length)
                 row.update(bleu=r['bleu'], chrf=r['chrf'])
             rows.append({**row, 'seconds': time.perf_counter() - t0})
     except ConfigError as e: return _fail('minigpt-eval', str(e), 2)

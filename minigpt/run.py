@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 import torch
 from .config import ConfigError, TrainConfig, save_run_config, resolve_device, resolve_dtype
@@ -16,8 +17,9 @@ from .data import TextDataset, DataError
 from .model import GPT, GPTConfig
 from .trainer import SingleProcess, Trainer
 from .tracking import MetricsLogCB, ProgressCB, SampleCB, WandbCB, WholeTextEvalCB, core_callbacks, interactive
-from .checkpoint import (CheckpointCB, CheckpointError, checkpoint_configs, load_checkpoint, model_from_checkpoint,
-                                restore_checkpoint)
+from .checkpoint import (ADAPTER_FORMAT, CheckpointCB, CheckpointError, checkpoint_configs, clean_state_dict, load_checkpoint,
+                                make_checkpoint, model_from_checkpoint, restore_checkpoint)
+from .lora import adapt, base_identity, check_base, make_adapter_checkpoint, restore_adapter_checkpoint
 from .cpu import cpu_parallel
 from .distributed import DataParallel, init_distributed, close_distributed
 
@@ -104,22 +106,36 @@ def corpus_cache() -> Path:
 def _differences(a: dict, b: dict) -> str:
     return ', '.join(f"{k}: {a.get(k)!r} in the checkpoint vs {b.get(k)!r}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k))
 
+def _base_checkpoint(train_cfg: TrainConfig, ckpt: dict | None) -> dict | None:
+    "The full checkpoint a fine-tune starts from (`init_from`), checked against a resumed adapter; None for other runs."
+    adapter = ckpt is not None and ckpt.get('format') == ADAPTER_FORMAT
+    if ckpt is not None and bool(train_cfg.lora_rank) != adapter:
+        raise ConfigError(f"The checkpoint is {'a LoRA adapter' if adapter else 'a full model'}; resume it with its own "
+                          f"settings ({'--lora-rank' if adapter else 'no --lora-rank'}), or start a new run with --init-from.")
+    if not train_cfg.init_from or (ckpt is not None and not adapter): return None  # resuming a full run: its own weights
+    base = load_checkpoint(train_cfg.init_from)
+    if adapter: check_base(ckpt, base, train_cfg.init_from)
+    return base
+
 def train(train_cfg: TrainConfig = TrainConfig(),
-          model_cfg: GPTConfig | None = None,  # the model's shape (default: `GPTConfig()`; from the checkpoint when resuming)
+          model_cfg: GPTConfig | None = None,  # the model's shape (default: `GPTConfig()`; from the checkpoint when resuming or fine-tuning)
           resume: str | Path | dict | None = None,  # a checkpoint to continue: its path, or the loaded dict
           callbacks=(),
           progress: bool | str = True,  # True: a progress bar where output is interactive, else lines; 'lines': lines; False: nothing
           sample: bool = True,  # print a text sample at the end
           overwrite: bool = False  # a fresh run may replace the run already in `out_dir`
          ) -> Trainer:
-    "Train a model (or resume from a checkpoint) with the standard callbacks; return the finished `Trainer`."
-    ckpt = (resume if isinstance(resume, dict) else load_checkpoint(resume)) if resume is not None else None
-    if ckpt:
-        saved = checkpoint_configs(ckpt)[0]
-        if model_cfg is not None and model_cfg != saved:
-            raise CheckpointError(f"The model config differs from the checkpoint's ({_differences(saved.to_dict(), model_cfg.to_dict())}); "
-                                  "drop the model flags when resuming.")
-        model_cfg, tokenizer = saved, model_from_checkpoint(ckpt)[1]
+    "Train a model (or resume, or fine-tune one with `train_cfg.init_from`) with the standard callbacks; return the finished `Trainer`."
+    ckpt = (resume if isinstance(resume, dict) else load_checkpoint(resume, expect='any')) if resume is not None else None
+    base = _base_checkpoint(train_cfg, ckpt)
+    if ckpt or base:
+        source = 'checkpoint' if ckpt else 'base model'
+        saved = checkpoint_configs(ckpt)[0] if ckpt else GPTConfig.from_dict(base['model_config'])
+        same = model_cfg is None or (model_cfg == saved if ckpt else replace(model_cfg, dropout=saved.dropout) == saved)
+        if not same:
+            raise CheckpointError(f"The model config differs from the {source}'s ({_differences(saved.to_dict(), model_cfg.to_dict())}); "
+                                  f"drop the model flags{'' if ckpt else ' (except --dropout)'}: the model comes from the {source}.")
+        model_cfg, tokenizer = replace(saved, dropout=(model_cfg or saved).dropout), model_from_checkpoint(base or ckpt)[1]
     else: tokenizer = None
     subword = train_cfg.tokenizer in ('bpe', 'sentencepiece')
     try: dataset = TextDataset.from_file(train_cfg.data, tokenizer=tokenizer, kind=train_cfg.tokenizer,
@@ -127,30 +143,41 @@ def train(train_cfg: TrainConfig = TrainConfig(),
                                          cache_dir=None if train_cfg.data is None else corpus_cache(), progress=progress is True and interactive())
     except ValueError as e:
         if isinstance(e, DataError): raise
-        raise DataError(f"The corpus doesn't fit the {'checkpoint' if ckpt else 'run'}'s tokenizer: {e}") from None
+        whose = "run's" if tokenizer is None else "checkpoint's" if ckpt else f"base model's (--init-from {train_cfg.init_from})"
+        raise DataError(f"The corpus doesn't fit the {whose} tokenizer: {e}") from None
     model_cfg = replace(model_cfg or GPTConfig(), vocab_size=dataset.tokenizer.vocab_size)
     dataset.check_block_size(model_cfg.block_size)  # everything that can be refused is refused before the folder is touched
+    if train_cfg.lora_rank:
+        with torch.device('meta'): adapt(GPT(model_cfg), train_cfg)  # a rank or target that doesn't fit: no memory, no time
     out = Path(train_cfg.out_dir)
     wandb_cb = WandbCB(train_cfg.wandb_project, train_cfg.wandb_run_name, dir=out) if train_cfg.wandb else None  # refuses without a login
     parallel = choose_parallel(train_cfg, model_cfg)
     try:
         check_step_memory(model_cfg, train_cfg, resolve_device(train_cfg.device, parallel.local_rank))
         with (run_folder(out, fresh=ckpt is None, overwrite=overwrite) if parallel.rank == 0 else nullcontext()):
-            return _train(dataset, model_cfg, train_cfg, ckpt, parallel, out, callbacks, progress, sample, wandb_cb)
+            return _train(dataset, model_cfg, train_cfg, ckpt, base, parallel, out, callbacks, progress, sample, wandb_cb)
     finally: close_distributed()
 
-def _train(dataset, model_cfg, train_cfg, ckpt, parallel, out, callbacks, progress, sample, wandb_cb) -> Trainer:
+def _model(model_cfg: GPTConfig, train_cfg: TrainConfig, base: dict | None) -> GPT:
+    "A fresh model, or the base model's weights for a fine-tune, with LoRA adapters if the run asks for them."
+    model = GPT(model_cfg)
+    if base is not None: model.load_state_dict(clean_state_dict(base['model']))
+    if train_cfg.lora_rank: adapt(model, train_cfg)
+    return model
+
+def _train(dataset, model_cfg, train_cfg, ckpt, base, parallel, out, callbacks, progress, sample, wandb_cb) -> Trainer:
     "Build the trainer and its callbacks, restore the checkpoint, record the configs and train."
     torch.manual_seed(train_cfg.seed)
-    callbacks = core_callbacks() + [WholeTextEvalCB(), CheckpointCB(out)] + list(callbacks)
-    trainer = Trainer(GPT(model_cfg), dataset, train_cfg, callbacks, parallel=parallel)
+    make = partial(make_adapter_checkpoint, base=base_identity(base, train_cfg.init_from)) if train_cfg.lora_rank else make_checkpoint
+    callbacks = core_callbacks() + [WholeTextEvalCB(), CheckpointCB(out, make=make)] + list(callbacks)
+    trainer = Trainer(_model(model_cfg, train_cfg, base), dataset, train_cfg, callbacks, parallel=parallel)
     if trainer.is_main:
         trainer.callbacks.append(MetricsLogCB(out/'metrics.jsonl'))
         if progress: trainer.callbacks.append(ProgressCB(bar=False if progress == 'lines' else None))
         if wandb_cb: trainer.callbacks.append(wandb_cb)
     if sample: trainer.callbacks.append(SampleCB(show=trainer.is_main))  # every rank: FSDP forwards are collective
     trainer.callbacks.sort(key=lambda cb: cb.order)
-    if ckpt: restore_checkpoint(trainer, ckpt)
+    if ckpt: (restore_adapter_checkpoint if train_cfg.lora_rank else restore_checkpoint)(trainer, ckpt)
     if trainer.is_main:
         try: save_run_config(out/'config.json', model_cfg, train_cfg); dataset.tokenizer.save(out/'tokenizer.json')
         except OSError as e: raise CheckpointError(f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder.") from None
