@@ -11,6 +11,7 @@ from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
 from .checkpoint import CheckpointError, load_checkpoint
+from .lora import load_adapted
 
 # %% auto #0
 __all__ = ['APP', 'wait_for_port', 'SamplerServer', 'serve_main']
@@ -37,8 +38,10 @@ class SamplerServer:
                  host: str = '127.0.0.1',  # 0.0.0.0 makes the page reachable from other machines
                  device: str = 'cpu',  # where the kernel puts the model
                  env: dict | None = None,  # environment for Voilà and its kernels (default: this process's)
-                 log: str | Path | None = None):  # file for Voilà's output (default: this process's stdout/stderr)
+                 log: str | Path | None = None,  # file for Voilà's output (default: this process's stdout/stderr)
+                 adapter: str | Path | None = None):  # a LoRA adapter trained on the checkpoint's model, applied on top
         self.checkpoint, self.port, self.host, self.device = Path(checkpoint).resolve(), port, host, device
+        self.adapter = Path(adapter).resolve() if adapter else None
         self.env, self.log, self.process = env, log, None
 
     @property
@@ -46,10 +49,11 @@ class SamplerServer:
 
     def start(self, timeout: float = 120.0) -> SamplerServer:
         "Check the checkpoint, start Voilà, and return once its port is open."
-        load_checkpoint(self.checkpoint)  # raises CheckpointError with a clear message
+        if self.adapter: load_adapted(self.checkpoint, self.adapter)  # a wrong base or a wrong kind of file fails here, clearly
+        else: load_checkpoint(self.checkpoint)  # raises CheckpointError with a clear message
         if find_spec('voila') is None: raise RuntimeError("Voilà is not installed; run: pip install voila (or minigpt[dev]).")
         env = {**(os.environ if self.env is None else self.env), 'MINIGPT_CHECKPOINT': str(self.checkpoint),
-               'MINIGPT_DEVICE': self.device}
+               'MINIGPT_DEVICE': self.device, 'MINIGPT_ADAPTER': str(self.adapter or '')}
         cmd = [sys.executable, '-m', 'voila', str(APP), '--no-browser', f'--port={self.port}', f'--Voila.ip={self.host}']
         out = open(self.log, 'ab') if self.log else None
         self.process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
@@ -80,8 +84,9 @@ def serve_main(argv: list[str] | None = None) -> int:
     p.add_argument('--host', default='127.0.0.1', help="address to listen on (default 127.0.0.1: this machine only); "
                                                        "0.0.0.0 exposes the page, which has no login, to the network")
     p.add_argument('--device', default='cpu', help="device for the model (cpu, cuda, mps)")
+    p.add_argument('--adapter', default=None, metavar='PATH', help="a LoRA adapter trained on --checkpoint, applied on top of it")
     args = p.parse_args(argv)
-    server = SamplerServer(args.checkpoint, args.port, args.host, args.device)
+    server = SamplerServer(args.checkpoint, args.port, args.host, args.device, adapter=args.adapter)
     def stop(signum, frame): raise KeyboardInterrupt  # SIGTERM and SIGHUP stop the server as Ctrl-C does
     in_main = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)} if in_main else {}

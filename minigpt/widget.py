@@ -12,6 +12,7 @@ import ipywidgets as W
 import torch
 from matplotlib.figure import Figure
 from .checkpoint import load_model
+from .lora import load_adapted
 from .model import GPT
 from .sampling import next_token_probs, plot_next_token, stream
 from .tokenizer import Tokenizer
@@ -104,7 +105,9 @@ class Sampler(W.VBox):
         return self.text
 
     @classmethod
-    def from_checkpoint(cls, path: str | Path, device: str = 'cpu', **kwargs) -> Sampler:
-        "A sampler for the model and tokenizer saved in the checkpoint at `path`."
-        model, tokenizer, _ = load_model(path, device=device)
+    def from_checkpoint(cls, path: str | Path, device: str = 'cpu',
+                        adapter: str | Path | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
+                        **kwargs) -> Sampler:
+        "A sampler for the model and tokenizer saved in the checkpoint at `path` (with a LoRA `adapter`, if given)."
+        model, tokenizer, _ = load_adapted(path, adapter, device) if adapter else load_model(path, device=device)
         return cls(model, tokenizer, **kwargs)
