@@ -15,7 +15,7 @@ from .attention import CausalSelfAttention, KVCache
 from .config import ConfigError, DictConfig, preset_settings
 
 # %% auto #0
-__all__ = ['GPTConfig', 'relu2', 'MLP', 'Block', 'GPT', 'param_groups', 'flops_per_token']
+__all__ = ['GPTConfig', 'gelu_tanh', 'relu2', 'MLP', 'Block', 'GPT', 'param_groups', 'flops_per_token']
 
 # %% ../nbs/05_model.ipynb #1038c304
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class GPTConfig(DictConfig):
     bias: bool = True  # biases in Linear layers and LayerNorms
     pos_emb: str = 'learned'  # positions: 'learned' (a table, GPT-2) or 'rope' (rotary, sliding window)
     qk_norm: bool = False  # RMS-normalise queries and keys in attention
-    mlp: str = 'gelu'  # MLP activation: 'gelu' (GPT-2) or 'relu2' (squared ReLU, Primer)
+    mlp: str = 'gelu'  # MLP activation: 'gelu', 'gelu_tanh' (GPT-2's tanh approximation) or 'relu2' (squared ReLU, Primer)
 
     def __post_init__(self):
         for name in ('vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd'):
@@ -45,8 +45,8 @@ class GPTConfig(DictConfig):
             raise ConfigError(f"dropout must be in [0, 1); got {self.dropout}.")
         if self.pos_emb not in ('learned', 'rope'):
             raise ConfigError(f"pos_emb must be 'learned' or 'rope'; got {self.pos_emb!r}.")
-        if self.mlp not in ('gelu', 'relu2'):
-            raise ConfigError(f"mlp must be 'gelu' or 'relu2'; got {self.mlp!r}.")
+        if self.mlp not in ('gelu', 'gelu_tanh', 'relu2'):
+            raise ConfigError(f"mlp must be 'gelu', 'gelu_tanh' or 'relu2'; got {self.mlp!r}.")
         if self.pos_emb == 'rope' and (self.n_embd // self.n_head) % 2:
             raise ConfigError(f"pos_emb='rope' needs an even head size n_embd // n_head; got {self.n_embd // self.n_head}.")
 
@@ -56,6 +56,10 @@ class GPTConfig(DictConfig):
         return cls(**{**preset_settings(name, 'model'), **overrides})
 
 # %% ../nbs/05_model.ipynb #5a1129c4
+def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
+    "GELU with the tanh approximation, as OpenAI's GPT-2 computes it."
+    return F.gelu(x, approximate='tanh')
+
 def relu2(x: torch.Tensor) -> torch.Tensor:
     "Squared ReLU, `max(x, 0)²` (Primer)."
     return F.relu(x).square()
@@ -64,7 +68,7 @@ class MLP(nn.Module):
     "Position-wise feed-forward network: Linear(4x) → GELU or ReLU² → Linear → dropout."
     def __init__(self, cfg: GPTConfig):
         super().__init__()
-        self.act = F.gelu if cfg.mlp == 'gelu' else relu2
+        self.act = {'gelu': F.gelu, 'gelu_tanh': gelu_tanh, 'relu2': relu2}[cfg.mlp]
         self.c_fc = nn.Linear(cfg.n_embd, 4 * cfg.n_embd, bias=cfg.bias)
         self.c_proj = nn.Linear(4 * cfg.n_embd, cfg.n_embd, bias=cfg.bias)
         self.dropout = nn.Dropout(cfg.dropout)
