@@ -114,6 +114,9 @@ def check_fields(ckpt: dict, fields=_SAMPLING_FIELDS, what: str = 'checkpoint'):
 def model_from_checkpoint(ckpt: dict) -> tuple[GPT, Tokenizer]:
     "Build the model and tokenizer a checkpoint describes, checking that config, vocabulary and weights agree."
     if ckpt.get('format') == ADAPTER_FORMAT: check_kind(ckpt)
+    if ckpt.get('quantized'):
+        raise CheckpointError(f"The checkpoint holds an {ckpt['quantized']} model, for sampling and evaluation (minigpt-sample and minigpt-eval "
+                              "load it, as does minigpt.quantize.load_for_inference); train or fine-tune from the float checkpoint it was made from.")
     check_fields(ckpt)
     try: cfg, tokenizer = GPTConfig.from_dict(ckpt['model_config']), tokenizer_from_dict(ckpt['tokenizer'])
     except (TypeError, ValueError) as e: raise CheckpointError(f"The checkpoint's config or tokenizer is invalid: {e}") from None
