@@ -18,7 +18,8 @@ from .evaluate import bleu_chrf, continuation_scores, score_text
 from .trainer import NonFiniteLossError
 from .tracking import interactive, plot_runs
 from .checkpoint import CheckpointError, atomic_save, checkpoint_configs, load_checkpoint, load_model
-from .lora import load_adapted, merge_adapter
+from .lora import merge_adapter
+from .quantize import QUANTIZE, load_for_inference
 from .cpu import keep_freed_memory
 from .distributed import launched_by_torchrun
 from .run import train
@@ -203,6 +204,7 @@ def sample_parser() -> argparse.ArgumentParser:
                        "--temperature 0.8 --top-k 50 --top-p 0.9 --seed 1337")
     p.add_argument('--checkpoint', default='checkpoints/best.pt', metavar='PATH', help="checkpoint to sample from")
     p.add_argument('--adapter', default=None, metavar='PATH', help="a LoRA adapter trained on --checkpoint, applied on top of it")
+    p.add_argument('--quantize', choices=[q for q in QUANTIZE if q], default=None, help="int8: quarter-size weights (the int8 chapter)")
     p.add_argument('--prompt', default='\n', help="text to continue")
     p.add_argument('--max-new-tokens', type=int, default=500, metavar='N', help="characters to generate per sample")
     p.add_argument('--temperature', type=float, default=0.8, help="0 is greedy; higher is more random")
@@ -222,7 +224,7 @@ def sample_main(argv: list[str] | None = None) -> int:
     if args.num_samples < 1: return _fail("minigpt-sample", f"num_samples must be a positive integer; got {args.num_samples}.", 2)
     try:
         device = resolve_device(args.device)
-        model, tokenizer, _ = (load_adapted(args.checkpoint, args.adapter, device) if args.adapter else load_model(args.checkpoint, device=device))
+        model, tokenizer, _ = load_for_inference(args.checkpoint, device, args.adapter, args.quantize)
     except ConfigError as e: return _fail('minigpt-sample', str(e), 2)
     except (CheckpointError, ImportError) as e: return _fail('minigpt-sample', str(e), 1)  # ImportError: a tokenizer's missing library
     opts = dict(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
@@ -259,6 +261,7 @@ def eval_parser() -> argparse.ArgumentParser:
                        "minigpt-eval checkpoints/best.pt --data other.txt --bleu 20")
     p.add_argument('checkpoints', nargs='+', metavar='CHECKPOINT', help="checkpoints to evaluate")
     p.add_argument('--adapter', metavar='PATH', default=None, help="a LoRA adapter to apply to the (one) checkpoint; its text is the adapter run's")
+    p.add_argument('--quantize', choices=[q for q in QUANTIZE if q], default=None, help="int8: score the model with int8 weights")
     p.add_argument('--data', metavar='FILE', default=None, help="text to score (default: each run's own validation split)")
     p.add_argument('--stride', type=int, default=None, help="tokens between windows, 1..block_size (default: block_size)")
     p.add_argument('--batch-size', type=int, default=32, help="windows per forward pass (default: 32)")
@@ -285,7 +288,7 @@ def eval_main(argv: list[str] | None = None) -> int:
         if args.adapter and len(args.checkpoints) > 1: raise ConfigError("--adapter applies to one checkpoint, its base model; got several.")
         for path in args.checkpoints:
             ckpt = load_checkpoint(path, map_location=device)
-            model, tokenizer, ckpt = load_adapted(ckpt, args.adapter, device) if args.adapter else load_model(ckpt, device=device)
+            model, tokenizer, ckpt = load_for_inference(ckpt, device, args.adapter, args.quantize)
             t0 = time.perf_counter()
             own = text or validation_text(ckpt, tokenizer)  # each run's own validation text unless --data
             score = score_text(model, tokenizer, own, args.stride, args.batch_size, dtype, progress=not args.no_progress and interactive())

@@ -68,11 +68,13 @@ def weight_bytes(model: nn.Module) -> int:
     return total
 
 # %% ../nbs/13_quantize.ipynb #872e1a8e
-def int8_checkpoint(model: GPT, tokenizer: Tokenizer) -> dict:
+def int8_checkpoint(model: GPT, tokenizer: Tokenizer,
+                    train_config: dict | None = None  # the run's training config, so `minigpt-eval` finds its validation text
+                   ) -> dict:
     "A checkpoint of `model` quantized to int8 (`quantize_int8` is applied to a copy if it isn't yet), for sampling and evaluation."
     if not any(isinstance(m, Int8Linear) for m in model.modules()): model = quantize_int8(copy.deepcopy(model))
     return {'format': CHECKPOINT_FORMAT, 'quantized': 'int8', 'model': model.state_dict(), 'model_config': model.cfg.to_dict(),
-            'tokenizer': tokenizer.to_dict()}
+            'tokenizer': tokenizer.to_dict(), **({'train_config': train_config} if train_config else {})}
 
 QUANTIZE = (None, 'int8')
 
@@ -81,7 +83,7 @@ def load_for_inference(checkpoint: str | Path | dict,  # a full or int8 checkpoi
                        adapter: str | Path | dict | None = None,  # a LoRA adapter trained on the checkpoint's model
                        quantize: str | None = None  # 'int8': quantize the weights after loading
                       ) -> tuple[GPT, Tokenizer, dict]:
-    "The model (in eval mode) and tokenizer to sample or evaluate with, and the checkpoint's dict."
+    "The model (in eval mode) and tokenizer to sample or evaluate with, and the dict of the run it comes from (the adapter's, if given)."
     if quantize not in QUANTIZE: raise ConfigError(f"quantize must be 'int8' or None; got {quantize!r}.")
     ckpt = checkpoint if isinstance(checkpoint, dict) else load_checkpoint(checkpoint, map_location='cpu')
     if ckpt.get('quantized') == 'int8':
@@ -93,6 +95,6 @@ def load_for_inference(checkpoint: str | Path | dict,  # a full or int8 checkpoi
         try: model.load_state_dict(ckpt['model'], assign=True)
         except RuntimeError as e: raise CheckpointError(f"The int8 checkpoint's weights don't fit its config: {str(e).splitlines()[0]}") from None
         return model.to(device).eval(), tokenizer, ckpt
-    model, tokenizer, _ = load_adapted(ckpt, adapter) if adapter is not None else (*model_from_checkpoint(ckpt), None)
+    model, tokenizer, run = load_adapted(ckpt, adapter) if adapter is not None else (*model_from_checkpoint(ckpt), ckpt)
     if quantize == 'int8': quantize_int8(merge_lora(model) if adapter is not None else model)
-    return model.to(device).eval(), tokenizer, ckpt
+    return model.to(device).eval(), tokenizer, run

@@ -10,8 +10,9 @@ import argparse, os, signal, socket, subprocess, sys, threading, time
 from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
+from .config import ConfigError
 from .checkpoint import CheckpointError, load_checkpoint
-from .lora import load_adapted
+from .quantize import QUANTIZE, load_for_inference
 
 # %% auto #0
 __all__ = ['APP', 'wait_for_port', 'SamplerServer', 'serve_main']
@@ -39,9 +40,10 @@ class SamplerServer:
                  device: str = 'cpu',  # where the kernel puts the model
                  env: dict | None = None,  # environment for Voilà and its kernels (default: this process's)
                  log: str | Path | None = None,  # file for Voilà's output (default: this process's stdout/stderr)
-                 adapter: str | Path | None = None):  # a LoRA adapter trained on the checkpoint's model, applied on top
+                 adapter: str | Path | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
+                 quantize: str | None = None):  # 'int8': int8 weights
         self.checkpoint, self.port, self.host, self.device = Path(checkpoint).resolve(), port, host, device
-        self.adapter = Path(adapter).resolve() if adapter else None
+        self.adapter, self.quantize = (Path(adapter).resolve() if adapter else None), quantize
         self.env, self.log, self.process = env, log, None
 
     @property
@@ -49,11 +51,11 @@ class SamplerServer:
 
     def start(self, timeout: float = 120.0) -> SamplerServer:
         "Check the checkpoint, start Voilà, and return once its port is open."
-        if self.adapter: load_adapted(self.checkpoint, self.adapter)  # a wrong base or a wrong kind of file fails here, clearly
+        if self.adapter or self.quantize: load_for_inference(self.checkpoint, 'cpu', self.adapter, self.quantize)  # fails here, clearly
         else: load_checkpoint(self.checkpoint)  # raises CheckpointError with a clear message
         if find_spec('voila') is None: raise RuntimeError("Voilà is not installed; run: pip install voila (or minigpt[dev]).")
         env = {**(os.environ if self.env is None else self.env), 'MINIGPT_CHECKPOINT': str(self.checkpoint),
-               'MINIGPT_DEVICE': self.device, 'MINIGPT_ADAPTER': str(self.adapter or '')}
+               'MINIGPT_DEVICE': self.device, 'MINIGPT_ADAPTER': str(self.adapter or ''), 'MINIGPT_QUANTIZE': self.quantize or ''}
         cmd = [sys.executable, '-m', 'voila', str(APP), '--no-browser', f'--port={self.port}', f'--Voila.ip={self.host}']
         out = open(self.log, 'ab') if self.log else None
         self.process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
@@ -85,8 +87,9 @@ def serve_main(argv: list[str] | None = None) -> int:
                                                        "0.0.0.0 exposes the page, which has no login, to the network")
     p.add_argument('--device', default='cpu', help="device for the model (cpu, cuda, mps)")
     p.add_argument('--adapter', default=None, metavar='PATH', help="a LoRA adapter trained on --checkpoint, applied on top of it")
+    p.add_argument('--quantize', choices=[q for q in QUANTIZE if q], default=None, help="int8: int8 weights, a quarter of the memory")
     args = p.parse_args(argv)
-    server = SamplerServer(args.checkpoint, args.port, args.host, args.device, adapter=args.adapter)
+    server = SamplerServer(args.checkpoint, args.port, args.host, args.device, adapter=args.adapter, quantize=args.quantize)
     def stop(signum, frame): raise KeyboardInterrupt  # SIGTERM and SIGHUP stop the server as Ctrl-C does
     in_main = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)} if in_main else {}
@@ -94,7 +97,7 @@ def serve_main(argv: list[str] | None = None) -> int:
         server.start()
         print(f"minigpt sampler at {server.url} (Ctrl-C to stop)", flush=True)
         server.process.wait()
-    except (CheckpointError, RuntimeError, TimeoutError) as e:
+    except (CheckpointError, ConfigError, RuntimeError, TimeoutError) as e:
         print(f"minigpt-serve: error: {e}", file=sys.stderr); return 1
     except KeyboardInterrupt: pass
     finally:

@@ -11,8 +11,7 @@ from pathlib import Path
 import ipywidgets as W
 import torch
 from matplotlib.figure import Figure
-from .checkpoint import load_model
-from .lora import load_adapted
+from .quantize import load_for_inference
 from .model import GPT
 from .sampling import next_token_probs, plot_next_token, stream
 from .tokenizer import Tokenizer
@@ -107,7 +106,8 @@ class Sampler(W.VBox):
     @classmethod
     def from_checkpoint(cls, path: str | Path, device: str = 'cpu',
                         adapter: str | Path | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
+                        quantize: str | None = None,  # 'int8': int8 weights (the int8 chapter)
                         **kwargs) -> Sampler:
-        "A sampler for the model and tokenizer saved in the checkpoint at `path` (with a LoRA `adapter`, if given)."
-        model, tokenizer, _ = load_adapted(path, adapter, device) if adapter else load_model(path, device=device)
+        "A sampler for the model and tokenizer saved in the checkpoint at `path` (with a LoRA `adapter`, int8 weights, if asked)."
+        model, tokenizer, _ = load_for_inference(path, device, adapter, quantize)
         return cls(model, tokenizer, **kwargs)
