@@ -95,7 +95,7 @@ class TrainConfig(DictConfig):
     wandb_project: str = 'minigpt'  # W&B project name
     wandb_run_name: str | None = None  # W&B run name (default: generated)
     init_from: str | None = None  # start from this trained model's weights, tokenizer and shape, with a fresh optimizer and schedule
-    lora_rank: int = 0  # with init_from: train rank-R LoRA adapters and freeze the model (0: fine-tune every weight)
+    lora_rank: int | None = None  # with init_from: train rank-R LoRA adapters and freeze the model (default: none, every weight trains)
     lora_alpha: float | None = None  # LoRA's update is alpha/rank times B·A (default: alpha = rank, a scale of 1)
     lora_targets: str = 'c_attn,c_proj,c_fc'  # linear layers LoRA adapts, by name (c_proj: attention's and the MLP's)
     lora_dropout: float = 0.0  # dropout on the adapters' input, in [0, 1)
@@ -129,8 +129,8 @@ class TrainConfig(DictConfig):
               f"vocab_size must be a positive integer; got {self.vocab_size!r}.")
         check(self.vocab_size is None or self.tokenizer in ('bpe', 'sentencepiece'), f"vocab_size sets the size of a trained "
               f"tokenizer (--tokenizer bpe or sentencepiece); the {self.tokenizer!r} tokenizer's vocabulary is given, not trained.")
-        check(isinstance(self.lora_rank, int) and not isinstance(self.lora_rank, bool) and self.lora_rank >= 0,
-              f"lora_rank must be an integer >= 0; got {self.lora_rank!r}.")
+        check(self.lora_rank is None or (isinstance(self.lora_rank, int) and not isinstance(self.lora_rank, bool) and self.lora_rank > 0),
+              f"lora_rank must be a positive integer (leave it out to fine-tune every weight); got {self.lora_rank!r}.")
         check(not self.lora_rank or self.init_from, "LoRA adapts a trained model: --lora-rank needs --init-from CHECKPOINT.")
         check(self.lora_rank or (self.lora_alpha is None and self.lora_dropout == 0 and self.lora_targets == TrainConfig.lora_targets),
               "--lora-alpha, --lora-targets and --lora-dropout set up LoRA adapters; add --lora-rank R (with --init-from CHECKPOINT).")
