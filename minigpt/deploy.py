@@ -21,8 +21,8 @@ from .export import save_safetensors
 from .cli import _Parser, _fail
 
 # %% auto #0
-__all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'EXPORT_FORMATS', 'hf_tokenizer', 'gpt2_compatible', 'save_hf', 'load_hf',
-           'export_main', 'import_main', 'export_cli', 'import_cli']
+__all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'EXPORT_FORMATS', 'hf_tokenizer', 'gpt2_compatible', 'save_hf',
+           'load_hf', 'export_main', 'import_main', 'export_cli', 'import_cli']
 
 # %% ../nbs/21_deploy.ipynb #73b0fbdb
 def _hf(module: str = 'transformers'):
@@ -97,9 +97,11 @@ class MiniGPTForCausalLM(PreTrainedModel, GenerationMixin):
 
 GPT2_CONV1D = ('attn.c_attn.weight', 'attn.c_proj.weight', 'mlp.c_fc.weight', 'mlp.c_proj.weight')  # stored transposed by GPT-2
 
+GPT2_ACTIVATIONS = {'gelu': 'gelu', 'gelu_tanh': 'gelu_pytorch_tanh', 'relu2': 'relu2'}  # minigpt's mlp -> GPT-2's activation_function
+
 def gpt2_compatible(cfg: GPTConfig) -> bool:
     "Whether `transformers`' `GPT2LMHeadModel` computes exactly what a `GPT` of this shape computes."
-    return cfg.pos_emb == 'learned' and not cfg.qk_norm and cfg.mlp in ('gelu', 'gelu_tanh')
+    return cfg.pos_emb == 'learned' and not cfg.qk_norm and cfg.mlp in GPT2_ACTIVATIONS
 
 # %% ../nbs/21_deploy.ipynb #f31a31cb
 def _gpt2_state_dict(model: GPT) -> dict[str, torch.Tensor]:
@@ -135,7 +137,7 @@ def save_hf(model: GPT, tokenizer: Tokenizer,
     _prepare_folder(out, force)
     if gpt2_compatible(cfg):
         config = tf.GPT2Config(vocab_size=cfg.vocab_size, n_positions=cfg.block_size, n_embd=cfg.n_embd, n_layer=cfg.n_layer,
-                            n_head=cfg.n_head, activation_function='gelu' if cfg.mlp == 'gelu' else 'gelu_pytorch_tanh',
+                            n_head=cfg.n_head, activation_function=GPT2_ACTIVATIONS[cfg.mlp],
                             resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0, layer_norm_epsilon=1e-5, tie_word_embeddings=True,
                             bos_token_id=None, eos_token_id=None)
         hf = tf.GPT2LMHeadModel(config)
@@ -157,7 +159,7 @@ def save_hf(model: GPT, tokenizer: Tokenizer,
     return out
 
 # %% ../nbs/21_deploy.ipynb #540c468a
-_GELUS = {'gelu': 'gelu', 'gelu_new': 'gelu_tanh', 'gelu_pytorch_tanh': 'gelu_tanh', 'gelu_fast': None}
+_ACTIVATIONS = {'gelu': 'gelu', 'gelu_new': 'gelu_tanh', 'gelu_pytorch_tanh': 'gelu_tanh', 'relu2': 'relu2'}  # GPT-2's -> minigpt's mlp
 
 def _read_weights(folder: Path) -> dict[str, torch.Tensor]:
     if (folder/'model.safetensors').is_file():
@@ -177,7 +179,7 @@ def load_hf(folder: str | Path) -> tuple[GPT, Tokenizer]:
     elif kind == 'gpt2':
         refuse = {k: config.get(k) for k, ok in [('tie_word_embeddings', True), ('layer_norm_epsilon', 1e-5), ('scale_attn_weights', True),
                                                   ('scale_attn_by_inverse_layer_idx', False)] if config.get(k, ok) != ok}
-        act = _GELUS.get(config.get('activation_function', 'gelu_new'))
+        act = _ACTIVATIONS.get(config.get('activation_function', 'gelu_new'))
         if refuse or act is None:
             refuse.update({} if act else {'activation_function': config.get('activation_function')})
             raise CheckpointError(f"{folder} is a GPT-2 model with settings minigpt's GPT doesn't compute: "
