@@ -149,8 +149,9 @@ def train_main(argv: list[str] | None = None) -> int:
           f"\nDone: {trainer.iter_num} steps, best val loss {best:.4f}.")
     if trainer.text_score:
         s = trainer.text_score
+        evaluated = f"{train_cfg.init_from} --adapter {out/'last.pt'}" if train_cfg.lora_rank else out/'last.pt'
         print(f"Whole validation text, {s.tokens:,} tokens: {s.loss:.4f} nats/token, {s.bits_per_byte:.4f} bits/byte, "
-              f"perplexity {s.perplexity:.3f} (what minigpt-eval {out/'last.pt'} reports)")
+              f"perplexity {s.perplexity:.3f} (what minigpt-eval {evaluated} reports)")
     kind = 'LoRA adapters' if train_cfg.lora_rank else 'Checkpoints'
     print(f"{kind}: {out/'best.pt'} (best val loss), {out/'last.pt'} (resume with --resume {out/'last.pt'})")
     print(f"Metrics: {out/'metrics.jsonl'}   configs: {out/'config.json'}   plot: {save_plot([out], out/'metrics.png')}")
