@@ -237,7 +237,7 @@ def export_main(argv: list[str] | None = None) -> int:
     print(f"Exported {args.format}: {out} ({size / 1e6:.1f} MB)")
     if args.format == 'hf':
         remote = '' if gpt2_compatible(model.cfg) else ', trust_remote_code=True'
-        print(f"Load it with: AutoModelForCausalLM.from_pretrained({str(out)!r}{remote}) and AutoTokenizer.from_pretrained({str(out)!r})")
+        print(f"Load it with: AutoModelForCausalLM.from_pretrained({str(out)!r}{remote}) and AutoTokenizer.from_pretrained({str(out)!r}{remote})")
     else: print(f"Sample with: minigpt-sample --checkpoint {out}" if args.format == 'int8' else "Load it with: minigpt.export.load_safetensors")
     return 0
 
