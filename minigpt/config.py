@@ -94,7 +94,7 @@ class TrainConfig(DictConfig):
     wandb: bool = False  # log to Weights & Biases
     wandb_project: str = 'minigpt'  # W&B project name
     wandb_run_name: str | None = None  # W&B run name (default: generated)
-    init_from: str | None = None  # start from this trained model's weights, tokenizer and shape, with a fresh optimizer and schedule
+    init_from: str | None = None  # start from this trained model's weights, tokenizer and shape, with a fresh optimizer and schedule (default: none, a new model)
     lora_rank: int | None = None  # with init_from: train rank-R LoRA adapters and freeze the model (default: none, every weight trains)
     lora_alpha: float | None = None  # LoRA's update is alpha/rank times B·A (default: alpha = rank, a scale of 1)
     lora_targets: str = 'c_attn,c_proj,c_fc'  # linear layers LoRA adapts, by name (c_proj: attention's and the MLP's)

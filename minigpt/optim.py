@@ -79,7 +79,7 @@ class Muon(torch.optim.Optimizer):
 # %% ../nbs/08_optim.ipynb #eb0bd42e
 def muon_groups(model: nn.Module, weight_decay: float, lr_scale: float) -> list[dict]:
     "Muon for the 2-D matrices inside the blocks (learning rate × `lr_scale`); AdamW groups for everything else."
-    hidden = {id(p) for block in model.transformer.h for p in block.parameters() if p.dim() == 2}
+    hidden = {id(p) for block in model.transformer.h for p in block.parameters() if p.dim() == 2 and p.requires_grad}
     rest = [p for p in model.parameters() if p.requires_grad and id(p) not in hidden]
     return [{'params': [p for p in model.parameters() if id(p) in hidden], 'muon': True, 'weight_decay': weight_decay, 'lr_scale': lr_scale},
             {'params': [p for p in rest if p.dim() >= 2], 'weight_decay': weight_decay},
