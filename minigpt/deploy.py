@@ -142,7 +142,11 @@ def save_hf(model: GPT, tokenizer: Tokenizer,
                             bos_token_id=None, eos_token_id=None)
         hf = tf.GPT2LMHeadModel(config)
         hf.load_state_dict(_gpt2_state_dict(model), strict=False)  # lm_head is tied to wte
-        hf.save_pretrained(out)
+        bars = tf.utils.logging.is_progress_bar_enabled()
+        tf.utils.logging.disable_progress_bar()  # a one-file model needs no "Writing model shards" bar
+        try: hf.save_pretrained(out)
+        finally:
+            if bars: tf.utils.logging.enable_progress_bar()
     else:
         from safetensors.torch import save_file
         package = Path(minigpt.__file__).parent
