@@ -8,7 +8,7 @@ Int8DynamicActivationInt8WeightConfig, and the deprecated torch.ao.quantization.
 batch-16 forward pass over full contexts, tokens/s of batch-1 greedy decoding with the key/value cache (32 tokens), weight
 bytes, and the largest logit difference from float32. Medians of 7 timings after a warm-up.
 """
-import argparse, copy, json, os, platform, statistics, time, warnings
+import argparse, copy, json, os, statistics, time, warnings
 import torch, torch.nn as nn
 from minigpt.model import GPT, GPTConfig
 from minigpt.quantize import quantize_int8, weight_bytes
@@ -59,10 +59,6 @@ def measure(model, bf16: bool):
             for _ in range(32): idx = model(idx, cache=cache)[0][:, -1:].argmax(-1)
     return batch.numel() / median_seconds(forward), 32 / median_seconds(decode)
 
-
-def cpu_name() -> str:
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or 'unknown'
 
 
 def main():

@@ -11,9 +11,10 @@ bits per byte on the whole validation text. float32 and int8 compute in float32;
 int8 is loaded from the file `minigpt-export --format int8` writes; bfloat16 is converted after loading the float32 file.
 Writes benchmarks/2026-11-30/deployment.json.
 """
-import argparse, json, os, platform, statistics, subprocess, sys, time
+import argparse, json, os, statistics, subprocess, sys, time
 from pathlib import Path
 import torch
+from minigpt.bench import cpu_name
 
 FORMATS = ('float32', 'bfloat16', 'int8')
 
@@ -47,10 +48,6 @@ def measure(checkpoint: str, fmt: str, what: str) -> dict:
     row.update(peak_rss=status_bytes('VmHWM'), baseline_rss=baseline)  # peak resident memory of the whole process
     return row
 
-
-def cpu_name() -> str:
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or 'unknown'
 
 
 def main():

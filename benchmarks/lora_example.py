@@ -13,9 +13,10 @@ Measured for each: trainable parameters, optimizer state bytes, median step time
 text's validation split and on the first's (what fine-tuning forgot). Writes benchmarks/2026-11-30/lora_example.json, which the LoRA
 chapter (nbs/12_lora.ipynb) shows as a table and a plot.
 """
-import argparse, json, os, platform, statistics, sys, time
+import argparse, json, os, statistics, sys, time
 from pathlib import Path
 import torch
+from minigpt.bench import cpu_name
 from minigpt.config import TrainConfig, resolve_dtype
 from minigpt.model import GPTConfig
 from minigpt.data import TextDataset, load_text
@@ -39,10 +40,6 @@ def reversed_words(text: str) -> str:
     "Every line with its words in reverse order."
     return '\n'.join(' '.join(reversed(line.split(' '))) for line in text.split('\n'))
 
-
-def cpu_name() -> str:
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or 'unknown'
 
 
 def main():

@@ -131,7 +131,8 @@ def main():
         corpus.mkdir()
         t0 = time.perf_counter()
         n_bytes = write_corpus(corpus, args.size_mb, args.files, args.seed)
-        result = dict(cpu=platform_cpu(), cores=len(os.sched_getaffinity(0)), kind=args.kind, vocab_size=args.vocab_size,
+        from minigpt.bench import cpu_name  # here, not at the top: the stages measure memory from a bare start
+        result = dict(cpu=cpu_name(), cores=len(os.sched_getaffinity(0)), kind=args.kind, vocab_size=args.vocab_size,
                       corpus_mb=n_bytes / 2**20, files=args.files, write_corpus_s=time.perf_counter() - t0,
                       load_at_start=os.getloadavg()[0])
         prep = run_stage('prepare', args, data=str(corpus), cache_dir=str(cache))
@@ -148,13 +149,6 @@ def main():
     print(json.dumps(result, indent=1))
     if args.json: Path(args.json).write_text(json.dumps(result, indent=1))
 
-
-def platform_cpu() -> str:
-    "The CPU's model name (Linux), else the platform's processor string."
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration):
-        import platform
-        return platform.processor()
 
 
 if __name__ == '__main__':

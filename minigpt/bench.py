@@ -21,15 +21,20 @@ from .run import choose_parallel
 from .cli import add_config_flags, configs_from_args, _Parser, _fail
 
 # %% auto #0
-__all__ = ['TRAIN_COLUMNS', 'GEN_COLUMNS', 'machine_info', 'peak_flops', 'PeakMemory', 'StepTimerCB', 'train_speed',
+__all__ = ['TRAIN_COLUMNS', 'GEN_COLUMNS', 'cpu_name', 'machine_info', 'peak_flops', 'PeakMemory', 'StepTimerCB', 'train_speed',
            'StopAtLossCB', 'time_to_loss', 'generation_step_times', 'generation_speed', 'format_table', 'bench_parser',
            'run_suite', 'bench_main', 'bench_cli']
 
 # %% ../nbs/23_bench.ipynb #c90280a0
+def cpu_name() -> str:
+    "The CPU's model name (from /proc/cpuinfo on Linux), else what `platform` knows."
+    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
+    except (OSError, StopIteration): return platform.processor() or platform.machine()
+
 def machine_info(device: torch.device | str = 'cpu') -> dict:
     "Date, machine, device, torch version, threads and load: the header of every recorded table."
     device = torch.device(device)
-    name = torch.cuda.get_device_name(device) if device.type == 'cuda' else f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs"
+    name = torch.cuda.get_device_name(device) if device.type == 'cuda' else f"{cpu_name()}, {os.cpu_count()} CPUs"
     return dict(date=time.strftime('%Y-%m-%d %H:%M'), device=name, torch=torch.__version__, threads=torch.get_num_threads(),
                 load_avg=round(os.getloadavg()[0], 2) if hasattr(os, 'getloadavg') else None)
 
