@@ -10,6 +10,7 @@ bytes, and the largest logit difference from float32. Medians of 7 timings after
 """
 import argparse, copy, json, os, statistics, time, warnings
 import torch, torch.nn as nn
+from minigpt.bench import cpu_name
 from minigpt.model import GPT, GPTConfig
 from minigpt.quantize import quantize_int8, weight_bytes
 warnings.filterwarnings('ignore')
