@@ -17,8 +17,7 @@ from .sampling import stream
 from .evaluate import bleu_chrf, continuation_scores, score_text
 from .trainer import NonFiniteLossError
 from .tracking import interactive, plot_runs
-from .checkpoint import CheckpointError, atomic_save, checkpoint_configs, load_checkpoint, load_model
-from .lora import merge_adapter
+from .checkpoint import CheckpointError, checkpoint_configs, load_checkpoint, load_model
 from .quantize import QUANTIZE, load_for_inference
 from .cpu import keep_freed_memory
 from .distributed import launched_by_torchrun
@@ -26,8 +25,8 @@ from .run import train
 
 # %% auto #0
 __all__ = ['EVAL_COLUMNS', 'add_config_flags', 'presets_table', 'train_parser', 'configs_from_args', 'train_main', 'train_cli',
-           'save_plot', 'merge_main', 'merge_cli', 'sample_parser', 'sample_main', 'sample_cli', 'validation_text',
-           'eval_parser', 'eval_main', 'eval_cli', 'plot_main', 'plot_cli']
+           'save_plot', 'sample_parser', 'sample_main', 'sample_cli', 'validation_text', 'eval_parser', 'eval_main',
+           'eval_cli', 'plot_main', 'plot_cli']
 
 # %% ../nbs/17_cli.ipynb #01475e23
 def _flag_type(tp):
@@ -174,28 +173,6 @@ def save_plot(runs: list, path: str | Path) -> Path:
     plot_runs(runs, fig.subplots(1, 2))
     fig.tight_layout(); fig.savefig(path)
     return Path(path)
-
-# %% ../nbs/17_cli.ipynb #3082526c
-def merge_main(argv: list[str] | None = None) -> int:
-    "Entry point of `minigpt-merge BASE ADAPTER --out PATH`: one full checkpoint of a base model with a LoRA adapter merged in."
-    p = _Parser(prog='minigpt-merge', description="Merge a LoRA adapter into the base model it was trained on, as one full checkpoint.",
-                epilog="Example: minigpt-merge checkpoints/best.pt lora/best.pt --out merged.pt")
-    p.add_argument('checkpoint', metavar='BASE', help="the base model's checkpoint")
-    p.add_argument('adapter', metavar='ADAPTER', help="a LoRA adapter trained on BASE (from minigpt-train --init-from BASE --lora-rank R)")
-    p.add_argument('--out', required=True, metavar='PATH', help="the merged checkpoint to write")
-    p.add_argument('--force', action='store_true', help="replace --out if it exists")
-    args = p.parse_args(argv)
-    if Path(args.out).exists() and not args.force:
-        return _fail('minigpt-merge', f"{args.out} already exists; choose another --out, or pass --force to replace it.", 1)
-    try: atomic_save(merge_adapter(args.checkpoint, args.adapter), args.out)
-    except ConfigError as e: return _fail('minigpt-merge', str(e), 2)
-    except (CheckpointError, ImportError) as e: return _fail('minigpt-merge', str(e), 1)
-    print(f"Merged: {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB); sample with: minigpt-sample --checkpoint {args.out}")
-    return 0
-
-def merge_cli():
-    "Console-script wrapper of `merge_main`."
-    sys.exit(merge_main())
 
 # %% ../nbs/17_cli.ipynb #3716f860
 def sample_parser() -> argparse.ArgumentParser:

@@ -15,14 +15,14 @@ from .tokenizer import CharTokenizer, Tokenizer
 from .subwords import BPETokenizer, SentencePieceTokenizer, tokenizer_from_dict
 from .model import GPT, GPTConfig
 from .checkpoint import CHECKPOINT_FORMAT, CheckpointError, atomic_save, load_checkpoint, weight_differences
-from .lora import merge_lora
+from .lora import merge_adapter, merge_lora
 from .quantize import int8_checkpoint, load_for_inference
 from .export import save_safetensors
 from .cli import _Parser, _fail
 
 # %% auto #0
 __all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'EXPORT_FORMATS', 'hf_tokenizer', 'gpt2_compatible', 'save_hf',
-           'load_hf', 'export_main', 'import_main', 'export_cli', 'import_cli']
+           'load_hf', 'export_main', 'import_main', 'export_cli', 'import_cli', 'merge_main', 'merge_cli']
 
 # %% ../nbs/21_deploy.ipynb #73b0fbdb
 def _hf(module: str = 'transformers'):
@@ -272,3 +272,25 @@ def export_cli():
 def import_cli():
     "Console-script wrapper of `import_main`."
     sys.exit(import_main())
+
+# %% ../nbs/21_deploy.ipynb #d7598e9e
+def merge_main(argv: list[str] | None = None) -> int:
+    "Entry point of `minigpt-merge BASE ADAPTER --out PATH`: one full checkpoint of a base model with a LoRA adapter merged in."
+    p = _Parser(prog='minigpt-merge', description="Merge a LoRA adapter into the base model it was trained on, as one full checkpoint.",
+                epilog="Example: minigpt-merge checkpoints/best.pt lora/best.pt --out merged.pt")
+    p.add_argument('checkpoint', metavar='BASE', help="the base model's checkpoint")
+    p.add_argument('adapter', metavar='ADAPTER', help="a LoRA adapter trained on BASE (from minigpt-train --init-from BASE --lora-rank R)")
+    p.add_argument('--out', required=True, metavar='PATH', help="the merged checkpoint to write")
+    p.add_argument('--force', action='store_true', help="replace --out if it exists")
+    args = p.parse_args(argv)
+    if Path(args.out).exists() and not args.force:
+        return _fail('minigpt-merge', f"{args.out} already exists; choose another --out, or pass --force to replace it.", 1)
+    try: atomic_save(merge_adapter(args.checkpoint, args.adapter), args.out)
+    except ConfigError as e: return _fail('minigpt-merge', str(e), 2)
+    except (CheckpointError, ImportError) as e: return _fail('minigpt-merge', str(e), 1)
+    print(f"Merged: {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB); sample with: minigpt-sample --checkpoint {args.out}")
+    return 0
+
+def merge_cli():
+    "Console-script wrapper of `merge_main`."
+    sys.exit(merge_main())

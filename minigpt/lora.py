@@ -166,5 +166,5 @@ def merge_adapter(checkpoint: str | Path | dict, adapter: str | Path | dict) -> 
     model, tokenizer, ad = load_adapted(checkpoint, adapter)
     merge_lora(model)
     return {'format': CHECKPOINT_FORMAT, 'model': model.state_dict(), 'model_config': model.cfg.to_dict(),
-            'tokenizer': tokenizer.to_dict(), 'train_config': ad['train_config'], 'iter_num': ad['iter_num'],
-            'merged_from': {'base': ad['base'], 'adapter_iter_num': ad['iter_num']}}
+            'tokenizer': tokenizer.to_dict(), 'train_config': ad['train_config'], 'iter_num': ad.get('iter_num'),
+            'merged_from': {'base': ad['base'], 'adapter_iter_num': ad.get('iter_num')}}
