@@ -102,7 +102,7 @@ def configs_from_args(args: argparse.Namespace,
         model, train_d = {}, saved_train.to_dict()
     else:  # with --init-from, the preset gives the training settings and the base model its shape
         name = getattr(args, 'preset', 'cpu')
-        model, train_d = ({} if base is not None else preset_settings(name, 'model')), preset_settings(name, 'train')
+        preset_model, model, train_d = preset_settings(name, 'model'), {}, preset_settings(name, 'train')
     if hasattr(args, 'config'):
         file = load_run_config(args.config)
         model.update(file['model']); train_d.update(file['train'])
@@ -114,8 +114,9 @@ def configs_from_args(args: argparse.Namespace,
         train_d['warmup_iters'] = iters // 10
         if notes is not None: notes.append(f"Warm-up: {iters // 10} steps, a tenth of the {iters}-step run (--warmup-iters sets it).")
     train_cfg = TrainConfig.from_dict(train_d)
-    if checkpoint is None and base is None: return GPTConfig.from_dict(model), train_cfg
+    if checkpoint is None and not train_cfg.init_from: return GPTConfig.from_dict({**preset_model, **model}), train_cfg
     # with --resume or --init-from the model comes from that checkpoint; `train` checks model flags and names a difference
+    if checkpoint is None and base is None: base = load_checkpoint(train_cfg.init_from)  # --init-from came from a config file
     saved_model = saved_model if checkpoint is not None else GPTConfig.from_dict(base['model_config'])
     return (GPTConfig.from_dict({**saved_model.to_dict(), **model}) if model else None), train_cfg
 
@@ -133,7 +134,8 @@ def train_main(argv: list[str] | None = None) -> int:
         model_cfg, train_cfg = configs_from_args(args, ckpt, notes := [], base)
         for note in notes: print(note)
         if resolve_device(train_cfg.device).type == 'cpu': keep_freed_memory()  # a process-wide setting: the CPU chapter
-        trainer = train(train_cfg, model_cfg, resume=ckpt, progress='lines' if args.no_progress else True, overwrite=args.overwrite)
+        trainer = train(train_cfg, model_cfg, resume=ckpt, progress='lines' if args.no_progress else True, overwrite=args.overwrite,
+                        base=base)  # the --init-from checkpoint, read once
     except ConfigError as e: return _fail('minigpt-train', str(e), 2)
     except (DataError, CheckpointError, NonFiniteLossError, ImportError) as e: return _fail('minigpt-train', str(e), 1)
     except KeyboardInterrupt: return _fail('minigpt-train', "interrupted before a checkpoint could be saved.", 130)

@@ -106,14 +106,14 @@ def corpus_cache() -> Path:
 def _differences(a: dict, b: dict) -> str:
     return ', '.join(f"{k}: {a.get(k)!r} in the checkpoint vs {b.get(k)!r}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k))
 
-def _base_checkpoint(train_cfg: TrainConfig, ckpt: dict | None) -> dict | None:
+def _base_checkpoint(train_cfg: TrainConfig, ckpt: dict | None, base: dict | None = None) -> dict | None:
     "The full checkpoint a fine-tune starts from (`init_from`), checked against a resumed adapter; None for other runs."
     adapter = ckpt is not None and ckpt.get('format') == ADAPTER_FORMAT
     if ckpt is not None and bool(train_cfg.lora_rank) != adapter:
         raise ConfigError(f"The checkpoint is {'a LoRA adapter' if adapter else 'a full model'}; resume it with its own "
                           f"settings ({'--lora-rank' if adapter else 'no --lora-rank'}), or start a new run with --init-from.")
     if not train_cfg.init_from or (ckpt is not None and not adapter): return None  # resuming a full run: its own weights
-    base = load_checkpoint(train_cfg.init_from)
+    if base is None: base = load_checkpoint(train_cfg.init_from)
     if adapter: check_base(ckpt, base, train_cfg.init_from)
     return base
 
@@ -123,11 +123,12 @@ def train(train_cfg: TrainConfig = TrainConfig(),
           callbacks=(),
           progress: bool | str = True,  # True: a progress bar where output is interactive, else lines; 'lines': lines; False: nothing
           sample: bool = True,  # print a text sample at the end
-          overwrite: bool = False  # a fresh run may replace the run already in `out_dir`
+          overwrite: bool = False,  # a fresh run may replace the run already in `out_dir`
+          base: dict | None = None  # the checkpoint `train_cfg.init_from` names, if the caller has already loaded it
          ) -> Trainer:
     "Train a model (or resume, or fine-tune one with `train_cfg.init_from`) with the standard callbacks; return the finished `Trainer`."
     ckpt = (resume if isinstance(resume, dict) else load_checkpoint(resume, expect='any')) if resume is not None else None
-    base = _base_checkpoint(train_cfg, ckpt)
+    base = _base_checkpoint(train_cfg, ckpt, base)
     if ckpt or base:
         source = 'checkpoint' if ckpt else 'base model'
         saved = checkpoint_configs(ckpt)[0] if ckpt else GPTConfig.from_dict(base['model_config'])
