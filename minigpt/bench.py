@@ -107,7 +107,7 @@ def _build(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDataset, c
     "A trainer as `train` builds it (the same `parallel`), with only `callbacks`."
     model_cfg = replace(model_cfg, vocab_size=dataset.tokenizer.vocab_size)
     torch.manual_seed(train_cfg.seed)
-    return Trainer(GPT(model_cfg), dataset, train_cfg, callbacks, parallel=choose_parallel(train_cfg, model_cfg))
+    return Trainer(GPT(model_cfg), dataset, train_cfg, callbacks, parallelism=choose_parallel(train_cfg, model_cfg))
 
 def train_speed(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDataset,
                 steps: int = 50,  # measured steps
@@ -130,7 +130,7 @@ def train_speed(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDatas
     return dict(params=trainer.model.num_params(), ms_per_step=1e3 * step, tokens_per_sec=tokens,
                 tflops=flops / 1e12, mfu=flops / peak if peak else None, peak_mem_mb=mem.peak / 2**20,
                 spread=(1e3 * min(times), 1e3 * max(times)),
-                slices=trainer.parallel.split.n if isinstance(trainer.parallel, CPUCores) and trainer.parallel.split else 1)
+                slices=trainer.parallelism.split.n if isinstance(trainer.parallelism, CPUCores) and trainer.parallelism.split else 1)
 
 # %% ../nbs/25_bench.ipynb #47f88935
 class StopAtLossCB(Callback):

@@ -15,7 +15,7 @@ import torch.nn.functional as F
 from .config import ConfigError
 from .attention import CausalSelfAttention
 from .optim import Muon, orthogonalize
-from .trainer import SingleProcess
+from .trainer import Parallelism
 
 # %% auto #0
 __all__ = ['CoreSplit', 'shard_rows', 'add_grads', 'attend_fp32', 'CPUCores', 'cpu_parallel', 'keep_freed_memory']
@@ -76,7 +76,7 @@ def attend_fp32(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, **kwargs) -> 
         return F.scaled_dot_product_attention(q.float(), k.float(), v.float(), **kwargs).to(q.dtype)
 
 # %% ../nbs/16_cpu.ipynb #7419772b
-class CPUCores(SingleProcess):
+class CPUCores(Parallelism):
     "A CPU run's `parallel`: attention in float32 under bf16, and each micro-batch cut into `n` slices run at once, one per core."
     def __init__(self, n: int = 1, threads: int = 1):  # slices (1: whole batches) and PyTorch threads per slice
         self.split = CoreSplit(n, threads) if n > 1 else None
@@ -120,15 +120,15 @@ class CPUCores(SingleProcess):
         return torch.cat(self.split.map_rows(lambda s: orthogonalize(s[0], steps), stack))
 
 # %% ../nbs/16_cpu.ipynb #f2c3c970
-def cpu_parallel(cfg, device: torch.device, dtype: torch.dtype = torch.float32, dropout: float = 0.0) -> SingleProcess:
-    "The trainer's `parallel` for one process with `TrainConfig` `cfg` (its `cpu_cores`: 0 auto, 1 off, n slices) on `device`."
+def cpu_parallel(cfg, device: torch.device, dtype: torch.dtype = torch.float32, dropout: float = 0.0) -> Parallelism:
+    "The trainer's `parallelism` for one process with `TrainConfig` `cfg` (its `cpu_cores`: 0 auto, 1 off, n slices) on `device`."
     n, threads = cfg.cpu_cores, torch.get_num_threads()
     blockers = [why for bad, why in ((device.type != 'cpu', f"the run is on {device.type}, not the CPU"),
                                      (cfg.compile, "compile is on"),
                                      (dtype == torch.float16, "the dtype is float16")) if bad]
     if n > 1 and blockers:
         raise ConfigError(f"cpu_cores={n} splits batches across CPU cores, but {' and '.join(blockers)}; use cpu_cores=0 (auto) or 1.")
-    if device.type != 'cpu': return SingleProcess()
+    if device.type != 'cpu': return Parallelism()
     if n == 0: n = threads if not blockers and dropout == 0 and 2 <= threads <= 4 and cfg.batch_size % threads == 0 else 1
     elif n > threads: warnings.warn(f"cpu_cores={n} is more than PyTorch's {threads} threads: the slices will take turns on the cores.")
     n = min(n, cfg.batch_size)

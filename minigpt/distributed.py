@@ -11,7 +11,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 import torch
 import torch.distributed as dist
-from .trainer import SingleProcess
+from .trainer import Parallelism
 
 # %% auto #0
 __all__ = ['world_info', 'launched_by_torchrun', 'init_distributed', 'close_distributed', 'is_fsdp', 'wrap_model', 'grad_sync',
@@ -104,8 +104,8 @@ def load_full_state(model: torch.nn.Module, model_sd: dict, optimizer: torch.opt
     if optimizer is not None and optim_sd is not None: set_optimizer_state_dict(model, optimizer, optim_sd, options=opts)
 
 # %% ../nbs/17_distributed.ipynb #66f32c95
-class DataParallel(SingleProcess):
-    "The trainer's `parallel` for one of several processes started by `torchrun`: DDP (or FSDP) over the process group."
+class DataParallel(Parallelism):
+    "The trainer's `parallelism` for one of several processes started by `torchrun`: DDP (or FSDP) over the process group."
     def __init__(self, fsdp: bool = False):  # shard the model with FSDP instead of replicating it with DDP
         self.fsdp, self.fused_optimizer = fsdp, not fsdp
         self.rank, self.world_size, self.local_rank = world_info()

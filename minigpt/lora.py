@@ -6,7 +6,7 @@ Docs: https://minigpt-dev.github.io/minigpt/lora.html.md"""
 
 # %% ../nbs/13_lora.ipynb #f4791c41
 from __future__ import annotations
-import hashlib, math
+import hashlib, math, warnings
 from pathlib import Path
 import torch
 import torch.nn as nn
@@ -14,14 +14,13 @@ import torch.nn.functional as F
 from .config import ConfigError, TrainConfig
 from .tokenizer import Tokenizer
 from .model import GPT
-from .trainer import Trainer
-from .checkpoint import (ADAPTER_FORMAT, CHECKPOINT_FORMAT, CheckpointError, check_kind, checkpoint_configs,
-                                clean_state_dict, load_checkpoint, make_checkpoint, model_from_checkpoint, restore_checkpoint)
+from .checkpoint import (CheckpointError, build_model, check_kind, checkpoint_configs, checkpoint_dict,
+                                clean_state_dict, load_checkpoint, resume_state)
 
 # %% auto #0
-__all__ = ['LoRALinear', 'add_lora', 'adapt', 'lora_layers', 'adapter_state_dict', 'merge_lora', 'weights_fingerprint',
-           'base_identity', 'check_base', 'make_adapter_checkpoint', 'restore_adapter_checkpoint', 'load_adapted',
-           'merge_adapter']
+__all__ = ['LoRALinear', 'add_lora', 'add_lora_from_config', 'adapt', 'lora_layers', 'adapter_state_dict', 'merge_lora',
+           'weights_fingerprint', 'base_identity', 'check_base', 'adapter_checkpoint', 'make_adapter_checkpoint',
+           'restore_adapter_checkpoint', 'load_adapted', 'merge_adapter']
 
 # %% ../nbs/13_lora.ipynb #a3f6c696
 class LoRALinear(nn.Module):
@@ -92,9 +91,14 @@ def add_lora(model: GPT,
         setattr(parent, child, LoRALinear(getattr(parent, child), rank, alpha, dropout))
     return chosen
 
-def adapt(model: GPT, cfg: TrainConfig) -> list[str]:
+def add_lora_from_config(model: GPT, cfg: TrainConfig) -> list[str]:
     "`add_lora` with a run's settings: `lora_rank`, `lora_alpha`, `lora_targets` and `lora_dropout`."
     return add_lora(model, cfg.lora_rank, cfg.lora_alpha, cfg.lora_targets, cfg.lora_dropout)
+
+def adapt(model: GPT, cfg: TrainConfig) -> list[str]:
+    "The old name of `add_lora_from_config` (until 0.2)."
+    warnings.warn("minigpt.lora.adapt is now add_lora_from_config.", DeprecationWarning, stacklevel=2)
+    return add_lora_from_config(model, cfg)
 
 # %% ../nbs/13_lora.ipynb #c9d4a0bd
 def lora_layers(model: nn.Module) -> dict[str, LoRALinear]:
@@ -134,15 +138,24 @@ def check_base(adapter: dict, base: dict, path: str | Path):
         raise CheckpointError(f"This adapter was trained on another base model: {want['path']} (step {want['iter_num']}, weights "
                               f"{want['fingerprint']}), but {path} has weights {got}. Pass the base model it was trained on.")
 
-def make_adapter_checkpoint(trainer: Trainer, base: dict) -> dict:
-    "`make_checkpoint` of a LoRA run, keeping only the adapters' weights; `base` is the base's `base_identity`."
-    ckpt = make_checkpoint(trainer)
-    return {**ckpt, 'format': ADAPTER_FORMAT, 'model': {k: v for k, v in ckpt['model'].items() if k.endswith(('.lora_A', '.lora_B'))},
-            'base': base}
+def adapter_checkpoint(ckpt: dict,  # a full training checkpoint of the adapted model (`Trainer.checkpoint()`)
+                       base: dict  # the base's `base_identity`
+                      ) -> dict:
+    "The adapter checkpoint of a LoRA run: its run state and only the adapters' weights, naming its base."
+    weights = {k: v for k, v in ckpt['model'].items() if k.endswith(('.lora_A', '.lora_B'))}
+    return checkpoint_dict('adapter', weights, ckpt['model_config'], ckpt['tokenizer'], ckpt['train_config'],
+                           resume_state(ckpt), origin=base)
 
-def restore_adapter_checkpoint(trainer: Trainer, ckpt: dict):
-    "`restore_checkpoint` for a LoRA run's trainer (its model already adapted, with the base weights loaded)."
-    restore_checkpoint(trainer, {**ckpt, 'model': {**clean_state_dict(trainer.model.state_dict()), **ckpt['model']}})
+def make_adapter_checkpoint(trainer, base: dict) -> dict:
+    "The old way (until 0.2): now `adapter_checkpoint(trainer.checkpoint(), base)`."
+    warnings.warn("make_adapter_checkpoint(trainer, base) is now adapter_checkpoint(trainer.checkpoint(), base).",
+                  DeprecationWarning, stacklevel=2)
+    return adapter_checkpoint(trainer.checkpoint(), base)
+
+def restore_adapter_checkpoint(trainer, ckpt: dict):
+    "The old way (until 0.2): now `trainer.restore(ckpt, weights=...)`, as the run chapter's `train` does."
+    warnings.warn("restore_adapter_checkpoint is now trainer.restore(ckpt, weights=...).", DeprecationWarning, stacklevel=2)
+    return trainer.restore(ckpt, weights={**clean_state_dict(trainer.model.state_dict()), **ckpt['model']})
 
 # %% ../nbs/13_lora.ipynb #cb629810
 def load_adapted(checkpoint: str | Path | dict,  # the base model: a full checkpoint's path, or the loaded dict
@@ -152,19 +165,21 @@ def load_adapted(checkpoint: str | Path | dict,  # the base model: a full checkp
     "The base model with the adapter applied (in eval mode), its tokenizer, and the adapter's dict."
     base = checkpoint if isinstance(checkpoint, dict) else load_checkpoint(checkpoint)
     ad = adapter if isinstance(adapter, dict) else load_checkpoint(adapter, expect='adapter')
-    check_kind(base, 'model', 'The base checkpoint'); check_kind(ad, 'adapter', 'The adapter')
+    check_kind(base, 'model', 'The base checkpoint')
+    check_kind(ad, 'adapter', 'The adapter')
     check_base(ad, base, checkpoint if not isinstance(checkpoint, dict) else 'the base checkpoint')
-    model, tokenizer = model_from_checkpoint(base)
-    adapt(model, checkpoint_configs(ad)[1])
+    model, tokenizer = build_model(base)
+    add_lora_from_config(model, checkpoint_configs(ad)[1])
     missing, unexpected = model.load_state_dict(ad['model'], strict=False)
     if unexpected or any(k.endswith(('.lora_A', '.lora_B')) for k in missing):
-        raise CheckpointError(f"The adapter's weights don't fit its own settings (unexpected: {', '.join(unexpected) or 'none'}); the file is damaged.")
+        raise CheckpointError("The adapter's weights don't fit its own settings (unexpected: "
+                              f"{', '.join(unexpected) or 'none'}); the file is damaged.")
     return model.to(device).eval(), tokenizer, ad
 
 def merge_adapter(checkpoint: str | Path | dict, adapter: str | Path | dict) -> dict:
     "A full checkpoint (for sampling, evaluation or `--init-from`) of the base model with the adapter merged in."
     model, tokenizer, ad = load_adapted(checkpoint, adapter)
     merge_lora(model)
-    return {'format': CHECKPOINT_FORMAT, 'model': model.state_dict(), 'model_config': model.cfg.to_dict(),
-            'tokenizer': tokenizer.to_dict(), 'train_config': ad['train_config'], 'iter_num': ad.get('iter_num'),
-            'merged_from': {'base': ad['base'], 'adapter_iter_num': ad.get('iter_num')}}
+    origin = {'base': ad['base'], 'adapter_iter_num': ad.get('iter_num')}
+    return checkpoint_dict('merged', model.state_dict(), model.cfg, tokenizer, ad['train_config'],
+                           state={'iter_num': ad.get('iter_num')}, origin=origin)

@@ -7,18 +7,16 @@ Docs: https://minigpt-dev.github.io/minigpt/quantize.html.md"""
 # %% ../nbs/14_quantize.ipynb #00d4a2cd
 from __future__ import annotations
 import copy
-from pathlib import Path
 import torch
 import torch.nn as nn
 from .config import ConfigError
 from .tokenizer import Tokenizer
-from .model import GPT, GPTConfig
-from .checkpoint import CHECKPOINT_FORMAT, CheckpointError, load_checkpoint, model_from_checkpoint
-from .subwords import tokenizer_from_dict
-from .lora import LoRALinear, load_adapted, merge_lora
+from .model import GPT
+from .checkpoint import checkpoint_dict
+from .lora import LoRALinear
 
 # %% auto #0
-__all__ = ['QUANTIZE', 'Int8Linear', 'quantize_int8', 'weight_bytes', 'int8_checkpoint', 'load_for_inference']
+__all__ = ['Int8Linear', 'quantize_int8', 'weight_bytes', 'int8_checkpoint', 'load_for_inference']
 
 # %% ../nbs/14_quantize.ipynb #9d2b4336
 class Int8Linear(nn.Module):
@@ -69,32 +67,12 @@ def weight_bytes(model: nn.Module) -> int:
 
 # %% ../nbs/14_quantize.ipynb #872e1a8e
 def int8_checkpoint(model: GPT, tokenizer: Tokenizer,
-                    train_config: dict | None = None  # the run's training config, so `minigpt-eval` finds its validation text
+                    train_config: dict | None = None  # the run's training config (`minigpt-eval` finds its text)
                    ) -> dict:
-    "A checkpoint of `model` quantized to int8 (`quantize_int8` is applied to a copy if it isn't yet), for sampling and evaluation."
+    "An int8 checkpoint of `model` (`quantize_int8` is applied to a copy if it isn't yet), to sample and evaluate."
     if not any(isinstance(m, Int8Linear) for m in model.modules()): model = quantize_int8(copy.deepcopy(model))
-    return {'format': CHECKPOINT_FORMAT, 'quantized': 'int8', 'model': model.state_dict(), 'model_config': model.cfg.to_dict(),
-            'tokenizer': tokenizer.to_dict(), **({'train_config': train_config} if train_config else {})}
+    return checkpoint_dict('int8', model.state_dict(), model.cfg, tokenizer, train_config)
 
-QUANTIZE = (None, 'int8')
-
-def load_for_inference(checkpoint: str | Path | dict,  # a full or int8 checkpoint: its path, or the loaded dict
-                       device: str | torch.device = 'cpu',
-                       adapter: str | Path | dict | None = None,  # a LoRA adapter trained on the checkpoint's model
-                       quantize: str | None = None  # 'int8': quantize the weights after loading
-                      ) -> tuple[GPT, Tokenizer, dict]:
-    "The model (in eval mode) and tokenizer to sample or evaluate with, and the dict of the run it comes from (the adapter's, if given)."
-    if quantize not in QUANTIZE: raise ConfigError(f"quantize must be 'int8' or None; got {quantize!r}.")
-    ckpt = checkpoint if isinstance(checkpoint, dict) else load_checkpoint(checkpoint, map_location='cpu')
-    if ckpt.get('quantized') == 'int8':
-        if adapter is not None:
-            raise CheckpointError("An adapter can't go on an int8 model: merge it into the float checkpoint (minigpt-merge), then quantize.")
-        try: cfg, tokenizer = GPTConfig.from_dict(ckpt['model_config']), tokenizer_from_dict(ckpt['tokenizer'])
-        except (KeyError, TypeError, ValueError) as e: raise CheckpointError(f"The int8 checkpoint's config or tokenizer is invalid: {e}") from None
-        with torch.device('meta'): model = quantize_int8(GPT(cfg))  # the shapes only; the weights come from the file
-        try: model.load_state_dict(ckpt['model'], assign=True)
-        except RuntimeError as e: raise CheckpointError(f"The int8 checkpoint's weights don't fit its config: {str(e).splitlines()[0]}") from None
-        return model.to(device).eval(), tokenizer, ckpt
-    model, tokenizer, run = load_adapted(ckpt, adapter) if adapter is not None else (*model_from_checkpoint(ckpt), ckpt)
-    if quantize == 'int8': quantize_int8(merge_lora(model) if adapter is not None else model)
-    return model.to(device).eval(), tokenizer, run
+def load_for_inference(*args, **kwargs):
+    "Moved to `minigpt.inference.load_for_inference` in 0.2."
+    raise ImportError("minigpt.quantize.load_for_inference moved: from minigpt.inference import load_for_inference.")

@@ -15,7 +15,7 @@ import torch
 from .config import ConfigError, TrainConfig, save_run_config, resolve_device, resolve_dtype
 from .data import TextDataset, DataError
 from .model import GPT, GPTConfig
-from .trainer import SingleProcess, Trainer
+from .trainer import Parallelism, Trainer
 from .tracking import MetricsLogCB, ProgressCB, SampleCB, WandbCB, WholeTextEvalCB, core_callbacks, interactive
 from .checkpoint import (ADAPTER_FORMAT, CheckpointCB, CheckpointError, checkpoint_configs, clean_state_dict, load_checkpoint,
                                 make_checkpoint, model_from_checkpoint, restore_checkpoint)
@@ -28,8 +28,8 @@ __all__ = ['RUN_FILES', 'choose_parallel', 'run_folder', 'step_memory', 'free_me
            'train']
 
 # %% ../nbs/18_run.ipynb #1b359adf
-def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> SingleProcess:
-    "The trainer's `parallel` for a run: `DataParallel` under torchrun (joining its process group first), else `cpu_parallel`'s plan."
+def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> Parallelism:
+    "The trainer's `parallelism` for a run: `DataParallel` under torchrun (joining its process group first), else `cpu_parallel`'s plan."
     device = resolve_device(train_cfg.device)
     if init_distributed(device.type, train_cfg.dist_timeout):
         if train_cfg.cpu_cores > 1:
@@ -171,7 +171,7 @@ def _train(dataset, model_cfg, train_cfg, ckpt, base, parallel, out, callbacks, 
     torch.manual_seed(train_cfg.seed)
     make = partial(make_adapter_checkpoint, base=base_identity(base, train_cfg.init_from)) if train_cfg.lora_rank else make_checkpoint
     callbacks = core_callbacks() + [WholeTextEvalCB(), CheckpointCB(out, make=make)] + list(callbacks)
-    trainer = Trainer(_model(model_cfg, train_cfg, base), dataset, train_cfg, callbacks, parallel=parallel)
+    trainer = Trainer(_model(model_cfg, train_cfg, base), dataset, train_cfg, callbacks, parallelism=parallel)
     if trainer.is_main:
         trainer.callbacks.append(MetricsLogCB(out/'metrics.jsonl'))
         if progress: trainer.callbacks.append(ProgressCB(bar=False if progress == 'lines' else None))

@@ -10,7 +10,8 @@ import json, netrc, os, sys, time
 from pathlib import Path
 import torch
 from .config import ConfigError
-from .trainer import Callback, EvalCB, GradClipCB, LRScheduleCB
+from .callbacks import Callback
+from .trainer import EvalCB, GradClipCB, LRScheduleCB
 from .sampling import generate
 from .evaluate import score_text
 
@@ -22,6 +23,7 @@ __all__ = ['MetricsCB', 'core_callbacks', 'interactive', 'ProgressCB', 'MetricsL
 class MetricsCB(Callback):
     "Every `log_interval` steps, record train loss, lr, grad norm, tokens/s and time in `trainer.history`."
     order = 10
+    fires = ('after_log',)
     def before_fit(self, trainer):
         self.t0 = self.t_log = time.perf_counter()
         self.elapsed0 = trainer.record.get('elapsed', 0.0)  # carried over on resume
@@ -33,7 +35,7 @@ class MetricsCB(Callback):
         if trainer.iter_num % trainer.cfg.log_interval and trainer.iter_num != trainer.cfg.max_iters: return
         now = time.perf_counter()
         train_time = now - self.t_log - self.eval_time
-        trainer.record = {'iter': trainer.iter_num, 'train_loss': trainer.parallel.mean(self.loss_sum / self.steps).item(),
+        trainer.record = {'iter': trainer.iter_num, 'train_loss': trainer.parallelism.mean(self.loss_sum / self.steps).item(),
                           'lr': getattr(trainer, 'lr', trainer.cfg.learning_rate),
                           'grad_norm': float(getattr(trainer, 'grad_norm', float('nan'))),
                           'tokens_per_sec': self.steps * trainer.tokens_per_step / max(train_time, 1e-9),
@@ -159,6 +161,7 @@ def plot_runs(runs: list[str | Path], axs=None, labels: list[str] | None = None)
 class SampleCB(Callback):
     "Generate a text sample every `sample_interval` steps and at the end of training."
     order = 45
+    fires = ('after_sample',)
     def __init__(self, prompt: str = '\n', length: int = 300, temperature: float = 0.8, top_k: int | None = 50,
                  seed: int = 42, show: bool = True):
         self.prompt, self.length, self.temperature, self.top_k, self.seed, self.show = prompt, length, temperature, top_k, seed, show
