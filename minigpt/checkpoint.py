@@ -191,7 +191,8 @@ def checkpoint_tokenizer(ckpt: dict) -> Tokenizer:
 # %% ../nbs/09_checkpoint.ipynb #4cb97ed0
 def build_model(ckpt: dict,  # a loaded checkpoint of any kind but an adapter
                 device: str | torch.device = 'cpu',
-                convert: Callable[[GPT], GPT] | None = None  # rewrites the layers before loading (int8 files)
+                convert: Callable[[GPT], GPT] | None = None,  # rewrites the layers before loading (int8 files)
+                dropout: float | None = None  # a new dropout rate (fine-tuning may change it; nothing else)
                ) -> tuple[GPT, Tokenizer]:
     "The model (in eval mode) and tokenizer a checkpoint holds: the only place a `GPT` is made from a file."
     check_kind(ckpt, 'model')
@@ -202,6 +203,7 @@ def build_model(ckpt: dict,  # a loaded checkpoint of any kind but an adapter
                               "checkpoint it was made from.")
     tokenizer = checkpoint_tokenizer(ckpt)
     cfg, weights = GPTConfig.from_dict(ckpt['model_config']), clean_state_dict(ckpt['model'])
+    if dropout is not None: cfg = GPTConfig.from_dict({**cfg.to_dict(), 'dropout': dropout})
     if convert is None:
         model = GPT(cfg)
         if diffs := weight_differences(model, weights):

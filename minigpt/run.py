@@ -6,26 +6,28 @@ Docs: https://minigpt-dev.github.io/minigpt/run.html.md"""
 
 # %% ../nbs/18_run.ipynb #68a0083f
 from __future__ import annotations
-import os
+import math, os, signal, sys, threading, warnings
 from contextlib import contextmanager, nullcontext
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
+from typing import Callable
 import torch
 from .config import ConfigError, TrainConfig, save_run_config, resolve_device, resolve_dtype
 from .data import TextDataset, DataError
 from .model import GPT, GPTConfig
+from .callbacks import Callback, CancelFitException
 from .trainer import Parallelism, Trainer
-from .tracking import MetricsLogCB, ProgressCB, SampleCB, WandbCB, WholeTextEvalCB, core_callbacks, interactive
-from .checkpoint import (ADAPTER_FORMAT, CheckpointCB, CheckpointError, checkpoint_configs, clean_state_dict, load_checkpoint,
-                                make_checkpoint, model_from_checkpoint, restore_checkpoint)
-from .lora import adapt, base_identity, check_base, make_adapter_checkpoint, restore_adapter_checkpoint
+from .tracking import (MetricsLogCB, ProgressCB, SampleCB, WandbCB, WholeTextEvalCB, core_callbacks,
+                              interactive)
+from .checkpoint import (CheckpointError, atomic_save, build_model, checkpoint_configs, checkpoint_kind,
+                                checkpoint_tokenizer, load_checkpoint)
+from .lora import add_lora_from_config, adapter_checkpoint, base_identity, check_base
 from .cpu import cpu_parallel
 from .distributed import DataParallel, init_distributed, close_distributed
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'choose_parallel', 'run_folder', 'step_memory', 'free_memory', 'check_step_memory', 'corpus_cache',
-           'train']
+__all__ = ['RUN_FILES', 'choose_parallel', 'run_folder', 'step_memory', 'free_memory', 'check_step_memory', 'CheckpointCB',
+           'corpus_cache', 'train']
 
 # %% ../nbs/18_run.ipynb #1b359adf
 def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> Parallelism:
@@ -98,6 +100,68 @@ def check_step_memory(model_cfg: GPTConfig, train_cfg: TrainConfig, device: torc
     raise ConfigError(f"A training step needs about {need / 2**30:.1f} GiB (batch {train_cfg.batch_size:,} x {model_cfg.block_size} tokens) "
                       f"but {device.type} has {free / 2**30:.1f} GiB free; {advice}.")
 
+# %% ../nbs/18_run.ipynb #a911d749
+class CheckpointCB(Callback):
+    "Save `last.pt` at every evaluation, `best.pt` on a new best val loss, and a checkpoint on SIGINT/SIGTERM."
+    order = 60
+    def __init__(self, out_dir: str | Path, handle_signals: bool = True,
+                 to_checkpoint: Callable | None = None,  # the dict to save, from the trainer (default: its own)
+                 make: Callable | None = None):  # the old name of `to_checkpoint` (until 0.2)
+        if make is not None:
+            warnings.warn("CheckpointCB(make=...) is now CheckpointCB(to_checkpoint=...).", DeprecationWarning,
+                          stacklevel=2)
+        self.out_dir, self.handle_signals = Path(out_dir), handle_signals
+        self.to_checkpoint = to_checkpoint or make or (lambda trainer: trainer.checkpoint())
+
+    def save(self, trainer, names: list[str]) -> Path | None:
+        "Write one checkpoint of `trainer` under each of `names` (rank 0 only); return the first path."
+        ckpt = self.to_checkpoint(trainer)
+        if not trainer.is_main: return None
+        if not all(torch.isfinite(v).all() for v in ckpt['model'].values() if v.is_floating_point()):
+            print(f"Not saving {', '.join(names)}: the weights contain NaN or inf.")
+            return None
+        for name in names: atomic_save(ckpt, self.out_dir/name)
+        return self.out_dir/names[0]
+
+    def before_fit(self, trainer):
+        self.signal, self.old_handlers = None, {}
+        trainer.stopped_by = None
+        if trainer.is_main: self._remove_stale_temp_files()
+        if self.handle_signals and threading.current_thread() is threading.main_thread():
+            for s in (signal.SIGINT, signal.SIGTERM): self.old_handlers[s] = signal.signal(s, self._on_signal)
+
+    def _remove_stale_temp_files(self):
+        "Delete temp files left by a process killed in the middle of `atomic_save`."
+        for tmp in self.out_dir.glob('.*.pt.*.tmp'):
+            try: os.kill(int(tmp.name.split('.')[-2]), 0)  # still running?
+            except (ValueError, ProcessLookupError): tmp.unlink(missing_ok=True)
+            except PermissionError: pass
+
+    def _on_signal(self, signum, frame):
+        if self.signal is not None: raise KeyboardInterrupt  # asked twice: stop now
+        self.signal = signum
+        print(f"\n{signal.Signals(signum).name} received: saving a checkpoint after this step "
+              "(press Ctrl-C again to stop now).", file=sys.stderr, flush=True)
+
+    def after_eval(self, trainer):
+        if not math.isfinite(trainer.eval_record['val_loss']):
+            if trainer.is_main: print(f"Not saving at step {trainer.iter_num}: the validation loss is not finite.")
+            return
+        is_best = trainer.eval_record['val_loss'] <= trainer.best_val_loss
+        self.save(trainer, ['last.pt'] + (['best.pt'] if is_best else []))
+
+    def after_step(self, trainer):
+        if not trainer.parallelism.any(self.signal is not None, trainer.device): return
+        trainer.stopped_by = signal.Signals(self.signal or signal.SIGTERM).name
+        path = self.save(trainer, ['last.pt'])
+        if path:
+            print(f"Saved {path} at step {trainer.iter_num}; resume with: minigpt-train --resume {path}",
+                  file=sys.stderr)
+        raise CancelFitException()
+
+    def after_fit(self, trainer):
+        for s, h in self.old_handlers.items(): signal.signal(s, h)
+
 # %% ../nbs/18_run.ipynb #4c348139
 def corpus_cache() -> Path:
     "Where token caches of corpora live: `$MINIGPT_CACHE`, else `~/.cache/minigpt`."
@@ -108,7 +172,7 @@ def _differences(a: dict, b: dict) -> str:
 
 def _base_checkpoint(train_cfg: TrainConfig, ckpt: dict | None, base: dict | None = None) -> dict | None:
     "The full checkpoint a fine-tune starts from (`init_from`), checked against a resumed adapter; None for other runs."
-    adapter = ckpt is not None and ckpt.get('format') == ADAPTER_FORMAT
+    adapter = ckpt is not None and checkpoint_kind(ckpt) == 'adapter'
     if ckpt is not None and bool(train_cfg.lora_rank) != adapter:
         raise ConfigError(f"The checkpoint is {'a LoRA adapter' if adapter else 'a full model'}; resume it with its own "
                           f"settings ({'--lora-rank' if adapter else 'no --lora-rank'}), or start a new run with --init-from.")
@@ -136,7 +200,7 @@ def train(train_cfg: TrainConfig = TrainConfig(),
         if not same:
             raise CheckpointError(f"The model config differs from the {source}'s ({_differences(saved.to_dict(), model_cfg.to_dict())}); "
                                   f"drop the model flags{'' if ckpt else ' (except --dropout)'}: the model comes from the {source}.")
-        model_cfg, tokenizer = replace(saved, dropout=(model_cfg or saved).dropout), model_from_checkpoint(base or ckpt)[1]
+        model_cfg, tokenizer = replace(saved, dropout=(model_cfg or saved).dropout), checkpoint_tokenizer(base or ckpt)
     else: tokenizer = None
     subword = train_cfg.tokenizer in ('bpe', 'sentencepiece')
     try: dataset = TextDataset.from_file(train_cfg.data, tokenizer=tokenizer, kind=train_cfg.tokenizer,
@@ -149,7 +213,7 @@ def train(train_cfg: TrainConfig = TrainConfig(),
     model_cfg = replace(model_cfg or GPTConfig(), vocab_size=dataset.tokenizer.vocab_size)
     dataset.check_block_size(model_cfg.block_size)  # everything that can be refused is refused before the folder is touched
     if train_cfg.lora_rank:
-        with torch.device('meta'): adapt(GPT(model_cfg), train_cfg)  # a rank or target that doesn't fit: no memory, no time
+        with torch.device('meta'): add_lora_from_config(GPT(model_cfg), train_cfg)  # a rank or target that doesn't fit: no memory, no time
     out = Path(train_cfg.out_dir)
     wandb_cb = WandbCB(train_cfg.wandb_project, train_cfg.wandb_run_name, dir=out) if train_cfg.wandb else None  # refuses without a login
     parallel = choose_parallel(train_cfg, model_cfg)
@@ -160,17 +224,19 @@ def train(train_cfg: TrainConfig = TrainConfig(),
     finally: close_distributed()
 
 def _model(model_cfg: GPTConfig, train_cfg: TrainConfig, base: dict | None) -> GPT:
-    "A fresh model, or the base model's weights for a fine-tune, with LoRA adapters if the run asks for them."
-    model = GPT(model_cfg)
-    if base is not None: model.load_state_dict(clean_state_dict(base['model']))
-    if train_cfg.lora_rank: adapt(model, train_cfg)
+    "A fresh model, or the base model for a fine-tune, with LoRA adapters if the run asks for them."
+    model = GPT(model_cfg) if base is None else build_model(base, dropout=model_cfg.dropout)[0]
+    if train_cfg.lora_rank: add_lora_from_config(model, train_cfg)
     return model
 
 def _train(dataset, model_cfg, train_cfg, ckpt, base, parallel, out, callbacks, progress, sample, wandb_cb) -> Trainer:
     "Build the trainer and its callbacks, restore the checkpoint, record the configs and train."
     torch.manual_seed(train_cfg.seed)
-    make = partial(make_adapter_checkpoint, base=base_identity(base, train_cfg.init_from)) if train_cfg.lora_rank else make_checkpoint
-    callbacks = core_callbacks() + [WholeTextEvalCB(), CheckpointCB(out, make=make)] + list(callbacks)
+    if train_cfg.lora_rank:
+        base_id = base_identity(base, train_cfg.init_from)
+        to_checkpoint = lambda trainer: adapter_checkpoint(trainer.checkpoint(), base_id)
+    else: to_checkpoint = None  # the trainer's own checkpoint
+    callbacks = core_callbacks() + [WholeTextEvalCB(), CheckpointCB(out, to_checkpoint=to_checkpoint)] + list(callbacks)
     trainer = Trainer(_model(model_cfg, train_cfg, base), dataset, train_cfg, callbacks, parallelism=parallel)
     if trainer.is_main:
         trainer.callbacks.append(MetricsLogCB(out/'metrics.jsonl'))
@@ -178,7 +244,9 @@ def _train(dataset, model_cfg, train_cfg, ckpt, base, parallel, out, callbacks, 
         if wandb_cb: trainer.callbacks.append(wandb_cb)
     if sample: trainer.callbacks.append(SampleCB(show=trainer.is_main))  # every rank: FSDP forwards are collective
     trainer.callbacks.sort(key=lambda cb: cb.order)
-    if ckpt: (restore_adapter_checkpoint if train_cfg.lora_rank else restore_checkpoint)(trainer, ckpt)
+    if ckpt and train_cfg.lora_rank:  # the adapters' weights over the base's
+        trainer.restore(ckpt, weights={**trainer.model.state_dict(), **ckpt['model']})
+    elif ckpt: trainer.restore(ckpt)
     if trainer.is_main:
         try: save_run_config(out/'config.json', model_cfg, train_cfg); dataset.tokenizer.save(out/'tokenizer.json')
         except OSError as e: raise CheckpointError(f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder.") from None
