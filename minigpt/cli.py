@@ -1,4 +1,4 @@
-"""`minigpt-train` and `minigpt-sample`: thin wrappers that turn flags into configs and call the library.
+"""`minigpt-train` and `minigpt-plot`, thin wrappers that turn flags into configs and call the library; and the sampling and scoring commands, run on real checkpoints.
 
 Docs: https://minigpt-dev.github.io/minigpt/cli.html.md"""
 
@@ -9,24 +9,19 @@ from __future__ import annotations
 import argparse, shlex, signal, sys
 from dataclasses import fields
 from pathlib import Path
-import json, time
-from .config import PRESETS, ConfigError, TrainConfig, load_run_config, preset_settings, resolve_device, resolve_dtype
-from .data import DataError, TextDataset, load_text
+from .config import PRESETS, ConfigError, TrainConfig, load_run_config, preset_settings, resolve_device
 from .model import GPTConfig
-from .sampling import stream
-from .evaluate import bleu_chrf, continuation_scores, score_text
-from .trainer import NonFiniteLossError
-from .tracking import interactive, plot_runs
-from .checkpoint import CheckpointError, checkpoint_configs, load_checkpoint, load_model
-from .quantize import QUANTIZE, load_for_inference
+from .tracking import plot_runs
+from .checkpoint import checkpoint_configs, load_checkpoint
+from .inference import Parser, run_command
+from .inference import eval_main, sample_main, validation_text  # the inference commands, tested here too
 from .cpu import keep_freed_memory
 from .distributed import launched_by_torchrun
 from .run import train
 
 # %% auto #0
-__all__ = ['EVAL_COLUMNS', 'add_config_flags', 'presets_table', 'train_parser', 'configs_from_args', 'train_main', 'train_cli',
-           'save_plot', 'sample_parser', 'sample_main', 'sample_cli', 'validation_text', 'eval_parser', 'eval_main',
-           'eval_cli', 'plot_main', 'plot_cli']
+__all__ = ['add_config_flags', 'presets_table', 'train_parser', 'configs_from_args', 'train_main', 'train_cli', 'save_plot',
+           'plot_main', 'plot_cli']
 
 # %% ../nbs/19_cli.ipynb #01475e23
 def _flag_type(tp):
@@ -51,10 +46,6 @@ def add_config_flags(parser: argparse.ArgumentParser, cls, skip=(), defaults=Non
         else: group.add_argument(flag, type=conv, default=argparse.SUPPRESS, metavar=f.name.upper(), help=help)
 
 # %% ../nbs/19_cli.ipynb #25fae344
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):
-        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
-
 def presets_table() -> str:
     "The presets, one line each: model shape and main training settings (for `--help`)."
     lines = [f"{'preset':12} {'layers x width':>14} {'context':>7} {'batch':>5} {'steps':>6}  optimizer"]
@@ -65,7 +56,7 @@ def presets_table() -> str:
 
 def train_parser() -> argparse.ArgumentParser:
     "The `minigpt-train` argument parser."
-    p = _Parser(prog='minigpt-train', formatter_class=argparse.RawDescriptionHelpFormatter,
+    p = Parser(prog='minigpt-train', formatter_class=argparse.RawDescriptionHelpFormatter,
                 description="Train a GPT, or fine-tune one (--init-from, with --lora-rank for LoRA). With no arguments: the 'cpu'\n"
                             "preset on the embedded Tiny Shakespeare, characters as tokens, checkpoints in ./checkpoints (on a\n"
                             "2-core CPU: under a minute with bf16 instructions, about 3 minutes without). The defaults below are\n"
@@ -121,29 +112,28 @@ def configs_from_args(args: argparse.Namespace,
     return (GPTConfig.from_dict({**saved_model.to_dict(), **model}) if model else None), train_cfg
 
 # %% ../nbs/19_cli.ipynb #c8562d33
-def _fail(prog: str, msg: str, code: int):
-    print(f"{prog}: error: {msg}", file=sys.stderr)
-    return code
-
 def train_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-train`; returns the exit code."
     args = train_parser().parse_args(argv)
+    return run_command('minigpt-train', lambda: _train(args))
+
+def _train(args: argparse.Namespace) -> int:
     try:
-        ckpt = load_checkpoint(args.resume, expect='any') if hasattr(args, 'resume') else None  # read once, passed along
+        ckpt = load_checkpoint(args.resume, expect='any') if hasattr(args, 'resume') else None  # read once
         base = load_checkpoint(args.init_from) if hasattr(args, 'init_from') and ckpt is None else None
         model_cfg, train_cfg = configs_from_args(args, ckpt, notes := [], base)
         for note in notes: print(note)
-        if resolve_device(train_cfg.device).type == 'cpu': keep_freed_memory()  # a process-wide setting: the CPU chapter
-        trainer = train(train_cfg, model_cfg, resume=ckpt, progress='lines' if args.no_progress else True, overwrite=args.overwrite,
+        if resolve_device(train_cfg.device).type == 'cpu': keep_freed_memory()  # process-wide: the CPU chapter
+        progress = 'lines' if args.no_progress else True
+        trainer = train(train_cfg, model_cfg, resume=ckpt, progress=progress, overwrite=args.overwrite,
                         base=base)  # the --init-from checkpoint, read once
-    except ConfigError as e: return _fail('minigpt-train', str(e), 2)
-    except (DataError, CheckpointError, NonFiniteLossError, ImportError) as e: return _fail('minigpt-train', str(e), 1)
-    except KeyboardInterrupt: return _fail('minigpt-train', "interrupted before a checkpoint could be saved.", 130)
+    except KeyboardInterrupt: raise KeyboardInterrupt("interrupted before a checkpoint could be saved.") from None
     except RuntimeError as e:
-        if not launched_by_torchrun(): raise
+        if not launched_by_torchrun() or getattr(e, 'exit_code', None) is not None: raise
         last = Path(getattr(args, 'out_dir', 'checkpoints'))/'last.pt'
-        return _fail('minigpt-train', f"lost contact with the other training processes ({str(e).strip().splitlines()[-1][:160]}); "
-                                      f"the job stops. Resume from the last checkpoint with --resume {last}.", 1)
+        detail = str(e).strip().splitlines()[-1][:160]
+        raise ConnectionError(f"lost contact with the other training processes ({detail}); the job stops. "
+                              f"Resume from the last checkpoint with --resume {last}.") from None
     if not trainer.is_main: return 0  # under torchrun, rank 0 reports
     out = Path(train_cfg.out_dir)
     best = trainer.best_val_loss
@@ -176,132 +166,19 @@ def save_plot(runs: list, path: str | Path) -> Path:
     fig.tight_layout(); fig.savefig(path)
     return Path(path)
 
-# %% ../nbs/19_cli.ipynb #3716f860
-def sample_parser() -> argparse.ArgumentParser:
-    "The `minigpt-sample` argument parser."
-    p = _Parser(prog='minigpt-sample', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-                description="Generate text from a minigpt checkpoint.",
-                epilog="Example: minigpt-sample --checkpoint checkpoints/best.pt --prompt 'ROMEO:' --max-new-tokens 500 "
-                       "--temperature 0.8 --top-k 50 --top-p 0.9 --seed 1337")
-    p.add_argument('--checkpoint', default='checkpoints/best.pt', metavar='PATH', help="checkpoint to sample from")
-    p.add_argument('--adapter', default=None, metavar='PATH', help="a LoRA adapter trained on --checkpoint, applied on top of it")
-    p.add_argument('--quantize', choices=[q for q in QUANTIZE if q], default=None, help="int8: quarter-size weights (the int8 chapter)")
-    p.add_argument('--prompt', default='\n', help="text to continue")
-    p.add_argument('--max-new-tokens', type=int, default=500, metavar='N', help="characters to generate per sample")
-    p.add_argument('--temperature', type=float, default=0.8, help="0 is greedy; higher is more random")
-    p.add_argument('--top-k', type=int, default=None, metavar='K', help="keep only the K most likely characters")
-    p.add_argument('--top-p', type=float, default=None, metavar='P', help="keep the smallest set with probability mass P")
-    p.add_argument('--repetition-penalty', type=float, default=1.0, metavar='R', help="> 1 discourages repeating recent characters")
-    p.add_argument('--stop', action='append', default=None, metavar='TEXT', help="stop a sample at this text (repeatable)")
-    p.add_argument('--seed', type=int, default=1337, help="random seed; sample i uses seed + i")
-    p.add_argument('--num-samples', type=int, default=1, metavar='N', help="how many samples")
-    p.add_argument('--stream', action=argparse.BooleanOptionalAction, default=True, help="print text as it is generated")
-    p.add_argument('--device', default='auto', help="auto, cpu, cuda or mps")
-    return p
-
-def sample_main(argv: list[str] | None = None) -> int:
-    "Entry point of `minigpt-sample`; returns the exit code."
-    args = sample_parser().parse_args(argv)
-    if args.num_samples < 1: return _fail("minigpt-sample", f"num_samples must be a positive integer; got {args.num_samples}.", 2)
-    try:
-        device = resolve_device(args.device)
-        model, tokenizer, _ = load_for_inference(args.checkpoint, device, args.adapter, args.quantize)
-    except ConfigError as e: return _fail('minigpt-sample', str(e), 2)
-    except (CheckpointError, ImportError) as e: return _fail('minigpt-sample', str(e), 1)  # ImportError: a tokenizer's missing library
-    opts = dict(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k, top_p=args.top_p,
-                repetition_penalty=args.repetition_penalty, stop=args.stop)
-    try: pieces = [stream(model, tokenizer, args.prompt, seed=args.seed + i, **opts) for i in range(args.num_samples)]
-    except ValueError as e: return _fail('minigpt-sample', str(e), 2)
-    try:
-        for i, sample in enumerate(pieces):
-            if args.num_samples > 1: print(f"--- sample {i + 1} (seed {args.seed + i}) ---")
-            print(args.prompt, end='', flush=True)
-            if args.stream:
-                for piece in sample: print(piece, end='', flush=True)
-            else: print(''.join(sample), end='')
-            print(flush=True)
-    except KeyboardInterrupt: print(); return 130
-    return 0
-
-def sample_cli():
-    "Console-script wrapper of `sample_main`."
-    sys.exit(sample_main())
-
-# %% ../nbs/19_cli.ipynb #056fe4c6
-def validation_text(ckpt: dict, tokenizer=None) -> str:
-    "The validation split of the corpus a checkpoint (or adapter, with its base's `tokenizer`) was trained on, as text."
-    if 'train_config' not in ckpt: raise CheckpointError("This checkpoint does not say what it was trained on; pass --data FILE.")
-    dataset = TextDataset.from_file(checkpoint_configs(ckpt)[1].data, tokenizer=tokenizer or load_model(ckpt)[1])
-    return dataset.tokenizer.decode(dataset.val)
-
-def eval_parser() -> argparse.ArgumentParser:
-    "The `minigpt-eval` argument parser."
-    p = _Parser(prog='minigpt-eval', description="Score checkpoints on a whole text: loss, perplexity, bits per token and per byte; "
-                                                 "with --bleu, BLEU and chrF of continuations.",
-                epilog="Examples: minigpt-eval checkpoints/best.pt | minigpt-eval runs/*/best.pt --stride 32 --json eval.json | "
-                       "minigpt-eval checkpoints/best.pt --data other.txt --bleu 20")
-    p.add_argument('checkpoints', nargs='+', metavar='CHECKPOINT', help="checkpoints to evaluate")
-    p.add_argument('--adapter', metavar='PATH', default=None, help="a LoRA adapter to apply to the (one) checkpoint; its text is the adapter run's")
-    p.add_argument('--quantize', choices=[q for q in QUANTIZE if q], default=None, help="int8: score the model with int8 weights")
-    p.add_argument('--data', metavar='FILE', default=None, help="text to score (default: each run's own validation split)")
-    p.add_argument('--stride', type=int, default=None, help="tokens between windows, 1..block_size (default: block_size)")
-    p.add_argument('--batch-size', type=int, default=32, help="windows per forward pass (default: 32)")
-    p.add_argument('--bleu', type=int, default=0, metavar='N', help="also continue N prompts from the text: BLEU and chrF (default: 0, off)")
-    p.add_argument('--length', type=int, default=64, help="tokens per continuation for --bleu (default: 64)")
-    p.add_argument('--device', default='auto', help="auto, cpu, cuda or mps (default: auto)")
-    p.add_argument('--dtype', default='float32', choices=('float32', 'bfloat16', 'float16'), help="precision (default: float32)")
-    p.add_argument('--json', metavar='PATH', default=None, help="write every number here as JSON")
-    p.add_argument('--no-progress', action='store_true', help="no progress bar")
-    return p
-
-EVAL_COLUMNS = [('tokens', 'tokens', ',d'), ('bytes', 'bytes', ',d'), ('loss', 'nats/token', '.4f'), ('perplexity', 'perplexity', '.3f'),
-                ('bits_per_token', 'bits/token', '.4f'), ('bits_per_byte', 'bits/byte', '.4f'), ('bleu', 'BLEU', '.1f'),
-                ('chrf', 'chrF', '.1f'), ('seconds', 'seconds', '.1f')]
-
-def eval_main(argv: list[str] | None = None) -> int:
-    "Entry point of `minigpt-eval`; returns the exit code."
-    args = eval_parser().parse_args(argv)
-    try:
-        device = resolve_device(args.device)
-        dtype, rows = resolve_dtype(args.dtype, device), []
-        text = load_text(args.data) if args.data else None
-        if args.bleu: bleu_chrf(['check'], ['check'])  # a missing sacrebleu fails now, not after the scoring
-        if args.adapter and len(args.checkpoints) > 1: raise ConfigError("--adapter applies to one checkpoint, its base model; got several.")
-        for path in args.checkpoints:
-            ckpt = load_checkpoint(path, map_location=device)
-            model, tokenizer, ckpt = load_for_inference(ckpt, device, args.adapter, args.quantize)
-            t0 = time.perf_counter()
-            own = text or validation_text(ckpt, tokenizer)  # each run's own validation text unless --data
-            score = score_text(model, tokenizer, own, args.stride, args.batch_size, dtype, progress=not args.no_progress and interactive())
-            row = dict(checkpoint=f"{path} + {args.adapter}" if args.adapter else str(path), **score.to_dict())
-            if args.bleu:
-                r = continuation_scores(model, tokenizer, own, n=args.bleu, length=args.length)
-                row.update(bleu=r['bleu'], chrf=r['chrf'])
-            rows.append({**row, 'seconds': time.perf_counter() - t0})
-    except ConfigError as e: return _fail('minigpt-eval', str(e), 2)
-    except (CheckpointError, DataError, ImportError) as e: return _fail('minigpt-eval', str(e), 1)
-    except ValueError as e: return _fail('minigpt-eval', str(e), 2)
-    cols = [c for c in EVAL_COLUMNS if c[0] in rows[0]]
-    print(' | '.join(['checkpoint'] + [h for _, h, _ in cols]))
-    for r in rows: print(' | '.join([r['checkpoint']] + [format(r[k], f) for k, _, f in cols]))
-    if args.json: Path(args.json).write_text(json.dumps(rows, indent=1))
-    return 0
-
-def eval_cli():
-    "Console-script wrapper of `eval_main`."
-    sys.exit(eval_main())
-
 # %% ../nbs/19_cli.ipynb #464b7cc7
 def plot_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-plot RUN [RUN ...] [--out FILE]`: the loss and learning-rate curves of runs, overlaid."
-    p = _Parser(prog='minigpt-plot', description="Plot the loss and learning rate of one or more runs, overlaid, into an image.",
+    p = Parser(prog='minigpt-plot', description="Plot the loss and learning rate of one or more runs, overlaid, into an image.",
                 epilog="Example: minigpt-plot checkpoints runs/muon --out compare.png")
     p.add_argument('runs', nargs='+', metavar='RUN', help="a run's output folder or its metrics.jsonl")
     p.add_argument('--out', default='metrics.png', metavar='FILE', help="image to write (default: metrics.png; .png, .svg or .pdf)")
     args = p.parse_args(argv)
-    try: print(f"Plot: {save_plot(args.runs, args.out)}")
-    except (FileNotFoundError, ValueError) as e: return _fail('minigpt-plot', str(e), 1)
-    return 0
+    def plot():
+        try: print(f"Plot: {save_plot(args.runs, args.out)}")
+        except ValueError as e: raise FileNotFoundError(str(e)) from None  # no metrics to plot: exit code 1
+        return 0
+    return run_command('minigpt-plot', plot)
 
 def plot_cli():
     "Console-script wrapper of `plot_main`."

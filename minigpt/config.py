@@ -18,6 +18,7 @@ __all__ = ['OPTIMIZERS', 'PRESETS', 'ConfigError', 'DictConfig', 'preset_setting
 # %% ../nbs/04_config.ipynb #1038c304
 class ConfigError(ValueError):
     "An invalid configuration value, with a message that says how to fix it."
+    exit_code = 2  # a command that meets it exits with 2: a bad flag or value
 
 class DictConfig:
     "Mixin for config dataclasses: plain-dict round trips that refuse unknown keys by name."

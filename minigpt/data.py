@@ -30,6 +30,7 @@ __all__ = ['DataError', 'default_corpus', 'read_document', 'corpus_files', 'load
 # %% ../nbs/02_data.ipynb #26b9b3a6
 class DataError(ValueError):
     "A corpus or split that can't be used for training, with a message saying why and what to do."
+    exit_code = 1  # a command that meets it exits with 1: a file that can't be used
 
 def default_corpus() -> Path:
     "Path of the Tiny Shakespeare corpus shipped inside the package."

@@ -64,7 +64,7 @@ def exit_code(e: BaseException) -> int | None:
 
 def error_message(e: BaseException) -> str:
     "One line for `e` (an `OSError` names its path)."
-    if isinstance(e, KeyboardInterrupt): return "interrupted."
+    if isinstance(e, KeyboardInterrupt): return str(e) or "interrupted."
     if isinstance(e, OSError) and e.strerror and e.filename: return f"can't use {e.filename}: {e.strerror}."
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
 
