@@ -7,7 +7,7 @@ or another `--preset`, e.g. `cpu`, the default of minigpt-train) with two traine
 `parallel`: `CPUCores(1)` (whole batches, every operation on all of PyTorch's threads) and `CPUCores(N)` (default:
 the number of threads; one slice of each batch per core, one thread each), what `cpu_cores` 1 and N choose. Each
 round runs `--steps` timed steps of each trainer, in alternating order, after one untimed step; the medians of all
-timed steps are printed. The CPU chapter (nbs/14_cpu.ipynb) quotes its output.
+timed steps are printed. The CPU chapter (nbs/16_cpu.ipynb) quotes its output.
 """
 from __future__ import annotations
 import argparse, json, os, statistics, time
@@ -24,7 +24,7 @@ def make_trainer(ds: TextDataset, cpu_cores: int, preset: str = 'nanogpt-cpu', d
     torch.manual_seed(0)
     model_cfg = GPTConfig.preset(preset, vocab_size=ds.tokenizer.vocab_size)
     cfg = TrainConfig.preset(preset, max_iters=10**6, device='cpu', dtype=dtype, cpu_cores=cpu_cores)
-    return Trainer(GPT(model_cfg), ds, cfg, [LRScheduleCB(), GradClipCB()], parallel=choose_parallel(cfg, model_cfg))
+    return Trainer(GPT(model_cfg), ds, cfg, [LRScheduleCB(), GradClipCB()], parallelism=choose_parallel(cfg, model_cfg))
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -43,7 +43,7 @@ def main():
     for r in range(args.rounds):
         for name in (list(trainers) if r % 2 == 0 else list(trainers)[::-1]):
             t = trainers[name]
-            with t.parallel.training(t):  # as in `fit`: the split trainer's thread limit and its Muon orthogonalisation
+            with t.parallelism.training(t):  # as in `fit`: the split trainer's thread limit and its Muon orthogonalisation
                 t.one_step()  # untimed: lets the other trainer's threads settle
                 for _ in range(args.steps):
                     t0 = time.perf_counter(); t.one_step(); times[name].append(time.perf_counter() - t0)

@@ -14,15 +14,16 @@ from .config import ConfigError
 from .tokenizer import CharTokenizer, Tokenizer
 from .subwords import BPETokenizer, SentencePieceTokenizer, tokenizer_from_dict
 from .model import GPT, GPTConfig
-from .checkpoint import CHECKPOINT_FORMAT, CheckpointError, atomic_save, load_checkpoint, weight_differences
+from .checkpoint import CheckpointError, build_model, checkpoint_dict, save_checkpoint, weight_differences
 from .lora import merge_adapter, merge_lora
-from .quantize import int8_checkpoint, load_for_inference
+from .quantize import int8_checkpoint
+from .inference import Parser, check_out, load_for_inference, run_command
 from .export import save_safetensors
-from .cli import _Parser, _fail
 
 # %% auto #0
 __all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'EXPORT_FORMATS', 'hf_tokenizer', 'gpt2_compatible', 'save_hf',
-           'load_hf', 'export_main', 'import_main', 'export_cli', 'import_cli', 'merge_main', 'merge_cli']
+           'hf_checkpoint', 'load_hf', 'export_main', 'import_main', 'export_cli', 'import_cli', 'merge_main',
+           'merge_cli']
 
 # %% ../nbs/23_deploy.ipynb #73b0fbdb
 def _hf(module: str = 'transformers'):
@@ -116,10 +117,8 @@ def _gpt2_state_dict(model: GPT) -> dict[str, torch.Tensor]:
 
 def _prepare_folder(out: Path, force: bool):
     "Refuse a folder that holds anything (unless `force`, which empties it); create it."
-    if out.exists() and not out.is_dir(): raise CheckpointError(f"{out} is a file, not a folder; choose another output folder.")
-    if out.exists() and any(out.iterdir()):
-        if not force: raise CheckpointError(f"{out} exists and isn't empty; choose another folder, or pass --force to replace what is in it.")
-        shutil.rmtree(out)
+    check_out(out, force, folder=True)
+    if out.exists() and any(out.iterdir()): shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
 
 def save_hf(model: GPT, tokenizer: Tokenizer,
@@ -172,8 +171,8 @@ def _read_weights(folder: Path) -> dict[str, torch.Tensor]:
     if (folder/'pytorch_model.bin').is_file(): return torch.load(folder/'pytorch_model.bin', map_location='cpu', weights_only=True)
     raise CheckpointError(f"{folder} has no model.safetensors or pytorch_model.bin (sharded checkpoints are not supported).")
 
-def load_hf(folder: str | Path) -> tuple[GPT, Tokenizer]:
-    "A minigpt `GPT` (in eval mode) and tokenizer from a Hugging Face folder holding a GPT-2 model (or a minigpt export)."
+def hf_checkpoint(folder: str | Path) -> dict:
+    "An `imported` checkpoint of a Hugging Face folder holding a GPT-2 model (or a minigpt export)."
     folder = Path(folder)
     if not (folder/'config.json').is_file(): raise CheckpointError(f"{folder} is not a Hugging Face model folder: it has no config.json.")
     try: config = json.loads((folder/'config.json').read_text())
@@ -199,10 +198,8 @@ def load_hf(folder: str | Path) -> tuple[GPT, Tokenizer]:
                    if not k.endswith(('.attn.bias', '.attn.masked_bias'))}  # old files carry the causal mask as a buffer
         weights = {k: v.t() if k.endswith(GPT2_CONV1D) else v for k, v in weights.items()}
     weights.setdefault('lm_head.weight', weights.get('transformer.wte.weight'))
-    model = GPT(cfg)
-    if diffs := weight_differences(model, weights):
-        raise CheckpointError(f"The weights in {folder} don't fit its config.json: {'; '.join(diffs)[:500]}.")
-    model.load_state_dict(weights)
+    with torch.device('meta'): diffs = weight_differences(GPT(cfg), weights)  # shapes only
+    if diffs: raise CheckpointError(f"The weights in {folder} don't fit its config.json: {'; '.join(diffs)[:500]}.")
     try: hf_tok = _hf().AutoTokenizer.from_pretrained(folder)
     except (OSError, ValueError) as e: raise CheckpointError(f"{folder} has no tokenizer transformers can load: {str(e).splitlines()[0]}") from None
     if not getattr(hf_tok, 'is_fast', False): raise CheckpointError(f"{folder}'s tokenizer has no tokenizer.json form; minigpt needs one.")
@@ -210,14 +207,18 @@ def load_hf(folder: str | Path) -> tuple[GPT, Tokenizer]:
     if tokenizer.vocab_size != cfg.vocab_size:
         raise CheckpointError(f"{folder}'s tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is {cfg.vocab_size}; "
                               "minigpt needs them equal.")
-    return model.eval(), tokenizer
+    return checkpoint_dict('imported', weights, cfg, tokenizer, origin=str(folder))
+
+def load_hf(folder: str | Path) -> tuple[GPT, Tokenizer]:
+    "A minigpt `GPT` (in eval mode) and tokenizer from a Hugging Face GPT-2 folder (or a minigpt export)."
+    return build_model(hf_checkpoint(folder))
 
 # %% ../nbs/23_deploy.ipynb #392f0259
 EXPORT_FORMATS = ('hf', 'safetensors', 'int8')
 
 def export_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-export CHECKPOINT --format {hf,safetensors,int8} --out PATH`."
-    p = _Parser(prog='minigpt-export', description="Write a checkpoint's model and tokenizer in another format.",
+    p = Parser(prog='minigpt-export', description="Write a checkpoint's model and tokenizer in another format.",
                 epilog="Examples: minigpt-export checkpoints/best.pt --format hf --out my-model | "
                        "minigpt-export checkpoints/best.pt --format int8 --out best-int8.pt")
     p.add_argument('checkpoint', metavar='CHECKPOINT', help="a full checkpoint, e.g. checkpoints/best.pt")
@@ -226,17 +227,15 @@ def export_main(argv: list[str] | None = None) -> int:
     p.add_argument('--adapter', default=None, metavar='PATH', help="a LoRA adapter trained on CHECKPOINT, merged in before exporting")
     p.add_argument('--force', action='store_true', help="replace what is at --out")
     args = p.parse_args(argv)
-    out = Path(args.out)
-    try:
-        if args.format != 'hf' and out.exists() and not args.force:
-            raise CheckpointError(f"{out} already exists; choose another --out, or pass --force to replace it.")
-        model, tokenizer, run = load_for_inference(args.checkpoint, 'cpu', args.adapter)
-        if args.adapter: model = merge_lora(model)
-        if args.format == 'hf': save_hf(model, tokenizer, out, force=args.force)
-        elif args.format == 'safetensors': save_safetensors(model, tokenizer, out)
-        else: atomic_save(int8_checkpoint(model, tokenizer, run.get('train_config')), out)
-    except ConfigError as e: return _fail('minigpt-export', str(e), 2)
-    except (CheckpointError, ImportError, ValueError) as e: return _fail('minigpt-export', str(e), 1)
+    return run_command('minigpt-export', lambda: _export(args))
+
+def _export(args: argparse.Namespace) -> int:
+    out = check_out(args.out, args.force, folder=args.format == 'hf')
+    model, tokenizer, run = load_for_inference(args.checkpoint, 'cpu', args.adapter)
+    if args.adapter: model = merge_lora(model)
+    if args.format == 'hf': save_hf(model, tokenizer, out, force=args.force)
+    elif args.format == 'safetensors': save_safetensors(model, tokenizer, out)
+    else: save_checkpoint(int8_checkpoint(model, tokenizer, run.get('train_config')), out)
     size = sum(f.stat().st_size for f in out.rglob('*') if f.is_file()) if out.is_dir() else out.stat().st_size
     print(f"Exported {args.format}: {out} ({size / 1e6:.1f} MB)")
     if args.format == 'hf':
@@ -247,20 +246,19 @@ def export_main(argv: list[str] | None = None) -> int:
 
 def import_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-import FOLDER --out PATH`: a Hugging Face GPT-2 folder as a minigpt checkpoint."
-    p = _Parser(prog='minigpt-import', description="Turn a Hugging Face GPT-2 folder into a minigpt checkpoint.",
+    p = Parser(prog='minigpt-import', description="Turn a Hugging Face GPT-2 folder into a minigpt checkpoint.",
                 epilog="Example: minigpt-import ./gpt2 --out gpt2.pt && minigpt-sample --checkpoint gpt2.pt --prompt 'Hello'")
     p.add_argument('folder', metavar='FOLDER', help="a folder with config.json, model.safetensors (or pytorch_model.bin) and tokenizer files")
     p.add_argument('--out', required=True, metavar='PATH', help="the checkpoint to write")
     p.add_argument('--force', action='store_true', help="replace --out if it exists")
     args = p.parse_args(argv)
-    out = Path(args.out)
-    try:
-        if out.exists() and not args.force: raise CheckpointError(f"{out} already exists; choose another --out, or pass --force to replace it.")
-        model, tokenizer = load_hf(args.folder)
-        atomic_save({'format': CHECKPOINT_FORMAT, 'model': model.state_dict(), 'model_config': model.cfg.to_dict(),
-                     'tokenizer': tokenizer.to_dict(), 'imported_from': str(args.folder)}, out)
-    except ConfigError as e: return _fail('minigpt-import', str(e), 2)
-    except (CheckpointError, ImportError, ValueError) as e: return _fail('minigpt-import', str(e), 1)
+    return run_command('minigpt-import', lambda: _import(args))
+
+def _import(args: argparse.Namespace) -> int:
+    out = check_out(args.out, args.force)
+    ckpt = hf_checkpoint(args.folder)
+    model, tokenizer = build_model(ckpt)  # checks that it loads
+    save_checkpoint(ckpt, out)
     print(f"Imported {args.folder}: {out} ({model.num_params():,} parameters, vocabulary of {tokenizer.vocab_size:,})")
     print(f"Sample with: minigpt-sample --checkpoint {out}   fine-tune with: minigpt-train --init-from {out} --data YOUR_TEXT")
     return 0
@@ -276,18 +274,18 @@ def import_cli():
 # %% ../nbs/23_deploy.ipynb #d7598e9e
 def merge_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-merge BASE ADAPTER --out PATH`: one full checkpoint of a base model with a LoRA adapter merged in."
-    p = _Parser(prog='minigpt-merge', description="Merge a LoRA adapter into the base model it was trained on, as one full checkpoint.",
+    p = Parser(prog='minigpt-merge', description="Merge a LoRA adapter into the base model it was trained on, as one full checkpoint.",
                 epilog="Example: minigpt-merge checkpoints/best.pt lora/best.pt --out merged.pt")
     p.add_argument('checkpoint', metavar='BASE', help="the base model's checkpoint")
     p.add_argument('adapter', metavar='ADAPTER', help="a LoRA adapter trained on BASE (from minigpt-train --init-from BASE --lora-rank R)")
     p.add_argument('--out', required=True, metavar='PATH', help="the merged checkpoint to write")
     p.add_argument('--force', action='store_true', help="replace --out if it exists")
     args = p.parse_args(argv)
-    if Path(args.out).exists() and not args.force:
-        return _fail('minigpt-merge', f"{args.out} already exists; choose another --out, or pass --force to replace it.", 1)
-    try: atomic_save(merge_adapter(args.checkpoint, args.adapter), args.out)
-    except ConfigError as e: return _fail('minigpt-merge', str(e), 2)
-    except (CheckpointError, ImportError) as e: return _fail('minigpt-merge', str(e), 1)
+    return run_command('minigpt-merge', lambda: _merge(args))
+
+def _merge(args: argparse.Namespace) -> int:
+    out = check_out(args.out, args.force)
+    save_checkpoint(merge_adapter(args.checkpoint, args.adapter), out)
     print(f"Merged: {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB); sample with: minigpt-sample --checkpoint {args.out}")
     return 0
 

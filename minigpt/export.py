@@ -14,7 +14,8 @@ from safetensors.torch import save as safetensors_bytes
 from .tokenizer import Tokenizer
 from .subwords import tokenizer_from_dict
 from .model import GPT, GPTConfig
-from .checkpoint import CheckpointError, atomic_write, clean_state_dict, load_model, weight_differences
+from .checkpoint import (CheckpointError, atomic_write, build_model, checkpoint_dict, clean_state_dict,
+                                load_model, weight_differences)
 
 # %% auto #0
 __all__ = ['SAFETENSORS_FORMAT', 'tied_names', 'save_safetensors', 'load_safetensors', 'checkpoint_to_safetensors']
@@ -77,11 +78,10 @@ def load_safetensors(path: str | Path,  # a file written by `save_safetensors`
                               f"{tokenizer.vocab_size} characters; the file was edited or written by another tool.")
     for name, source in tied.items():
         if source in tensors: tensors[name] = tensors[source]
-    model = GPT(cfg)
-    if diffs := weight_differences(model, tensors):
+    with torch.device('meta'): diffs = weight_differences(GPT(cfg), tensors)  # shapes only
+    if diffs:
         raise CheckpointError(f"The weights in {path} don't fit the model its config describes ({'; '.join(diffs)}).")
-    model.load_state_dict(tensors)
-    return model.to(device).eval(), tokenizer
+    return build_model(checkpoint_dict('model', tensors, cfg, tokenizer), device)
 
 # %% ../nbs/22_export.ipynb #f28dc916
 def checkpoint_to_safetensors(checkpoint: str | Path,  # a minigpt checkpoint, e.g. checkpoints/best.pt

@@ -11,8 +11,8 @@ from importlib.resources import files
 from importlib.util import find_spec
 from pathlib import Path
 from .config import ConfigError
-from .checkpoint import CheckpointError, load_checkpoint
-from .quantize import QUANTIZE, load_for_inference
+from .checkpoint import load_checkpoint
+from .inference import QUANTIZATIONS, Parser, load_for_inference, run_command
 
 # %% auto #0
 __all__ = ['APP', 'wait_for_port', 'SamplerServer', 'serve_main']
@@ -45,6 +45,8 @@ class SamplerServer:
         self.checkpoint, self.port, self.host, self.device = Path(checkpoint).resolve(), port, host, device
         self.adapter, self.quantize = (Path(adapter).resolve() if adapter else None), quantize
         self.env, self.log, self.process = env, log, None
+        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+            raise ConfigError(f"port must be a whole number from 1 to 65535; got {port!r}.")
 
     @property
     def url(self) -> str: return f"http://{'127.0.0.1' if self.host == '0.0.0.0' else self.host}:{self.port}/"
@@ -53,7 +55,7 @@ class SamplerServer:
         "Check the checkpoint, start Voilà, and return once its port is open."
         if self.adapter or self.quantize: load_for_inference(self.checkpoint, 'cpu', self.adapter, self.quantize)  # fails here, clearly
         else: load_checkpoint(self.checkpoint)  # raises CheckpointError with a clear message
-        if find_spec('voila') is None: raise RuntimeError("Voilà is not installed; run: pip install voila (or minigpt[dev]).")
+        if find_spec('voila') is None: raise ImportError("Voilà is not installed; run: pip install voila (or minigpt[dev]).")
         env = {**(os.environ if self.env is None else self.env), 'MINIGPT_CHECKPOINT': str(self.checkpoint),
                'MINIGPT_DEVICE': self.device, 'MINIGPT_ADAPTER': str(self.adapter or ''), 'MINIGPT_QUANTIZE': self.quantize or ''}
         cmd = [sys.executable, '-m', 'voila', str(APP), '--no-browser', f'--port={self.port}', f'--Voila.ip={self.host}']
@@ -80,25 +82,30 @@ class SamplerServer:
 # %% ../nbs/21_web.ipynb #ef9d3ce2
 def serve_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-serve --checkpoint PATH [--port N] [--host H] [--device D]`."
-    p = argparse.ArgumentParser(prog='minigpt-serve', description="Serve the interactive sampler as a web page (Voilà).")
+    p = Parser(prog='minigpt-serve', description="Serve the interactive sampler as a web page (Voilà).")
     p.add_argument('--checkpoint', required=True, help="checkpoint to sample from, e.g. checkpoints/best.pt")
     p.add_argument('--port', type=int, default=8866, help="port to listen on (default 8866)")
     p.add_argument('--host', default='127.0.0.1', help="address to listen on (default 127.0.0.1: this machine only); "
                                                        "0.0.0.0 exposes the page, which has no login, to the network")
     p.add_argument('--device', default='cpu', help="device for the model (cpu, cuda, mps)")
     p.add_argument('--adapter', default=None, metavar='PATH', help="a LoRA adapter trained on --checkpoint, applied on top of it")
-    p.add_argument('--quantize', choices=[q for q in QUANTIZE if q], default=None, help="int8: int8 weights, a quarter of the memory")
+    p.add_argument('--quantize', choices=QUANTIZATIONS, default=None, help="int8: int8 weights, a quarter of the memory")
     args = p.parse_args(argv)
-    server = SamplerServer(args.checkpoint, args.port, args.host, args.device, adapter=args.adapter, quantize=args.quantize)
+    return run_command('minigpt-serve', lambda: _serve(args))
+
+def _serve(args: argparse.Namespace) -> int:
+    server = SamplerServer(args.checkpoint, args.port, args.host, args.device, adapter=args.adapter,
+                           quantize=args.quantize)
     def stop(signum, frame): raise KeyboardInterrupt  # SIGTERM and SIGHUP stop the server as Ctrl-C does
     in_main = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
     previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)} if in_main else {}
     try:
-        server.start()
+        try: server.start()
+        except RuntimeError as e:  # Voilà exited before it served: one line, exit code 1
+            if getattr(e, 'exit_code', None) is not None: raise
+            raise ChildProcessError(str(e)) from None
         print(f"minigpt sampler at {server.url} (Ctrl-C to stop)", flush=True)
         server.process.wait()
-    except (CheckpointError, ConfigError, RuntimeError, TimeoutError) as e:
-        print(f"minigpt-serve: error: {e}", file=sys.stderr); return 1
     except KeyboardInterrupt: pass
     finally:
         server.stop()

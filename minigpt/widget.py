@@ -11,7 +11,7 @@ from pathlib import Path
 import ipywidgets as W
 import torch
 from matplotlib.figure import Figure
-from .quantize import load_for_inference
+from .inference import load_for_inference
 from .model import GPT
 from .sampling import next_token_probs, plot_next_token, stream
 from .tokenizer import Tokenizer
