@@ -27,7 +27,8 @@ def status_bytes(field: str) -> int:
 
 def measure(checkpoint: str, fmt: str, what: str) -> dict:
     "Run in a fresh process: load `checkpoint` in format `fmt`; measure its 'speed' (and memory) or its 'quality'."
-    from minigpt.quantize import load_for_inference, weight_bytes
+    from minigpt.inference import load_for_inference
+    from minigpt.quantize import weight_bytes
     from minigpt.sampling import generate
     from minigpt.evaluate import score_text
     from minigpt.data import TextDataset

@@ -18,7 +18,8 @@ from .trainer import Trainer, Callback, CancelFitException, LRScheduleCB, GradCl
 from .tracking import core_callbacks
 from .cpu import CPUCores, keep_freed_memory
 from .run import choose_parallel
-from .cli import add_config_flags, configs_from_args, _Parser, _fail
+from .cli import add_config_flags, configs_from_args
+from .inference import Parser, run_command
 
 # %% auto #0
 __all__ = ['TRAIN_COLUMNS', 'GEN_COLUMNS', 'cpu_name', 'machine_info', 'peak_flops', 'PeakMemory', 'StepTimerCB', 'train_speed',
@@ -192,7 +193,7 @@ GEN_COLUMNS = [('length', 'context', 'd'), ('cached_ms', 'cached ms/token', '.2f
 
 def bench_parser() -> argparse.ArgumentParser:
     "The `minigpt-bench` argument parser: the training flags of `minigpt-train` plus what to measure."
-    p = _Parser(prog='minigpt-bench', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    p = Parser(prog='minigpt-bench', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
                 description="Measure training tokens/s, MFU, peak memory, time to a target val loss and generation speed.",
                 epilog="Examples: minigpt-bench | minigpt-bench --preset nanogpt-cpu --target-loss 1.886 | "
                        "minigpt-bench --suite scaling --json bench.json | minigpt-bench --suite gpu")
@@ -260,11 +261,11 @@ def bench_main(argv: list[str] | None = None) -> int:
     if args.suite == 'gpu':  # nanoGPT's baby GPT on one GPU, as in the reference figures: compiled, bf16
         for k, v in dict(preset='medium', device='cuda', compile=True, dtype='bfloat16').items(): setattr(args, k, getattr(args, k, v))
         args.steps, args.target_loss = max(args.steps, 100), args.target_loss or 1.47
-    try:
-        if resolve_device(getattr(args, 'device', 'auto')).type == 'cpu': keep_freed_memory()  # as minigpt-train does
-        out = run_suite(args)
-    except ConfigError as e: return _fail('minigpt-bench', str(e), 2)
-    except DataError as e: return _fail('minigpt-bench', str(e), 1)
+    return run_command('minigpt-bench', lambda: _bench(args))
+
+def _bench(args: argparse.Namespace) -> int:
+    if resolve_device(getattr(args, 'device', 'auto')).type == 'cpu': keep_freed_memory()  # as minigpt-train does
+    out = run_suite(args)
     if args.json:
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(out, indent=1))
