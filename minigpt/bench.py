@@ -105,7 +105,7 @@ class StepTimerCB(Callback):
         t = time.perf_counter(); trainer.step_times.append(t - self.t0); self.t0 = t
 
 def _build(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDataset, callbacks) -> Trainer:
-    "A trainer as `train` builds it (the same `parallel`), with only `callbacks`."
+    "A trainer as `train` builds it (the same `parallelism`), with only `callbacks`."
     model_cfg = replace(model_cfg, vocab_size=dataset.tokenizer.vocab_size)
     torch.manual_seed(train_cfg.seed)
     return Trainer(GPT(model_cfg), dataset, train_cfg, callbacks, parallelism=choose_parallel(train_cfg, model_cfg))

@@ -6,22 +6,24 @@ Docs: https://minigpt-dev.github.io/minigpt/config.html.md"""
 
 # %% ../nbs/04_config.ipynb #f64dd70a
 from __future__ import annotations
-import json, tomllib
+import json, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import torch
+try: import tomllib  # Python 3.11+
+except ModuleNotFoundError: import tomli as tomllib  # Python 3.10: the same parser, from PyPI
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'PRESETS', 'ConfigError', 'DictConfig', 'preset_settings', 'TrainConfig', 'save_run_config',
-           'load_run_config', 'resolve_device', 'cpu_has_bf16', 'resolve_dtype']
+__all__ = ['OPTIMIZERS', 'PRESETS', 'ConfigError', 'ConfigBase', 'DictConfig', 'preset_settings', 'TrainConfig',
+           'save_run_config', 'load_run_config', 'resolve_device', 'cpu_has_bf16', 'resolve_dtype']
 
 # %% ../nbs/04_config.ipynb #1038c304
 class ConfigError(ValueError):
     "An invalid configuration value, with a message that says how to fix it."
     exit_code = 2  # a command that meets it exits with 2: a bad flag or value
 
-class DictConfig:
-    "Mixin for config dataclasses: plain-dict round trips that refuse unknown keys by name."
+class ConfigBase:
+    "Base of the config dataclasses: plain-dict round trips that refuse unknown keys by name."
     def to_dict(self) -> dict: return asdict(self)
 
     @classmethod
@@ -31,6 +33,12 @@ class DictConfig:
         if unknown := sorted(set(d) - known):
             raise ConfigError(f"Unknown {cls.__name__} field(s): {', '.join(unknown)}; known fields: {', '.join(sorted(known))}.")
         return cls(**d)
+
+class DictConfig(ConfigBase):
+    "The old name of `ConfigBase` (until 0.2)."
+    def __init_subclass__(cls, **kwargs):
+        warnings.warn("minigpt.config.DictConfig is now ConfigBase.", DeprecationWarning, stacklevel=2)
+        super().__init_subclass__(**kwargs)
 
 # %% ../nbs/04_config.ipynb #e640ab6c
 OPTIMIZERS = ('adamw', 'muon')  # the optimizer chapter builds each
@@ -61,7 +69,7 @@ _DEVICES = ('auto', 'cpu', 'cuda', 'mps')
 _DTYPES = ('auto', 'float32', 'bfloat16', 'float16')
 
 @dataclass(frozen=True)
-class TrainConfig(DictConfig):
+class TrainConfig(ConfigBase):
     "Every setting of a training run; validated on creation."
     batch_size: int = 12  # sequences per micro-batch
     learning_rate: float = 1e-3  # peak learning rate, reached after warm-up

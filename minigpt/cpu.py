@@ -77,7 +77,7 @@ def attend_fp32(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, **kwargs) -> 
 
 # %% ../nbs/16_cpu.ipynb #7419772b
 class CPUCores(Parallelism):
-    "A CPU run's `parallel`: attention in float32 under bf16, and each micro-batch cut into `n` slices run at once, one per core."
+    "A CPU run's `parallelism`: attention in float32 under bf16, and each micro-batch cut into `n` slices run at once, one per core."
     def __init__(self, n: int = 1, threads: int = 1):  # slices (1: whole batches) and PyTorch threads per slice
         self.split = CoreSplit(n, threads) if n > 1 else None
 

@@ -12,14 +12,14 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from .attention import CausalSelfAttention, KVCache
-from .config import ConfigError, DictConfig, preset_settings
+from .config import ConfigError, ConfigBase, preset_settings
 
 # %% auto #0
 __all__ = ['GPTConfig', 'gelu_tanh', 'relu2', 'MLP', 'Block', 'GPT', 'param_groups', 'flops_per_token']
 
 # %% ../nbs/05_model.ipynb #1038c304
 @dataclass(frozen=True)
-class GPTConfig(DictConfig):
+class GPTConfig(ConfigBase):
     "The shape of a GPT; validated on creation."
     vocab_size: int = 65  # number of distinct tokens
     block_size: int = 64  # longest context the model sees
