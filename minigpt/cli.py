@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse, shlex, signal, sys
 from dataclasses import fields
 from pathlib import Path
+import torch
 from .config import PRESETS, ConfigError, TrainConfig, load_run_config, preset_settings, resolve_device
 from .model import GPTConfig
 from .tracking import plot_runs
@@ -123,11 +124,18 @@ def _train(args: argparse.Namespace) -> int:
         base = load_checkpoint(args.init_from) if hasattr(args, 'init_from') and ckpt is None else None
         model_cfg, train_cfg = configs_from_args(args, ckpt, notes := [], base)
         for note in notes: print(note)
-        if resolve_device(train_cfg.device).type == 'cpu': keep_freed_memory()  # process-wide: the CPU chapter
+        device = resolve_device(train_cfg.device)  # process-wide settings are the command line's to make:
+        if device.type == 'cpu': keep_freed_memory()  # the allocator (the CPU chapter)
+        elif device.type == 'cuda' and not launched_by_torchrun(): torch.cuda.set_device(device)  # --device cuda:N
         progress = 'lines' if args.no_progress else True
         trainer = train(train_cfg, model_cfg, resume=ckpt, progress=progress, overwrite=args.overwrite,
                         base=base)  # the --init-from checkpoint, read once
     except KeyboardInterrupt: raise KeyboardInterrupt("interrupted before a checkpoint could be saved.") from None
+    except torch.OutOfMemoryError:
+        last = Path(getattr(args, 'out_dir', 'checkpoints'))/'last.pt'
+        raise MemoryError(f"the {'GPU' if torch.cuda.is_available() else 'device'} ran out of memory; lower "
+                          "--batch-size (and raise --grad-accum-steps to keep the batch per step), or choose a smaller "
+                          f"model. The last checkpoint, if any, is {last}.") from None
     except RuntimeError as e:
         if not launched_by_torchrun() or getattr(e, 'exit_code', None) is not None: raise
         last = Path(getattr(args, 'out_dir', 'checkpoints'))/'last.pt'

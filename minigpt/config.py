@@ -15,7 +15,7 @@ except ModuleNotFoundError: import tomli as tomllib  # Python 3.10: the same par
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'PRESETS', 'ConfigError', 'ConfigBase', 'DictConfig', 'preset_settings', 'TrainConfig',
-           'save_run_config', 'load_run_config', 'resolve_device', 'cpu_has_bf16', 'resolve_dtype']
+           'save_run_config', 'load_run_config', 'resolve_device', 'cpu_has_bf16', 'cuda_has_bf16', 'resolve_dtype']
 
 # %% ../nbs/04_config.ipynb #1038c304
 class ConfigError(ValueError):
@@ -201,9 +201,13 @@ def cpu_has_bf16() -> bool:
     caps = torch.cpu.get_capabilities() if hasattr(torch.cpu, 'get_capabilities') else {}  # torch >= 2.6
     return bool(caps.get('avx512_bf16') or caps.get('amx_bf16'))
 
+def cuda_has_bf16(device: torch.device) -> bool:
+    "True if GPU `device` computes bf16 natively (compute capability 8.0, Ampere, or later); emulation doesn't count."
+    return torch.cuda.get_device_capability(device) >= (8, 0)
+
 def resolve_dtype(name: str, device: torch.device) -> torch.dtype:
     "Turn 'auto' into bf16 on capable GPUs and CPUs with bf16 instructions, fp16 on other GPUs, fp32 elsewhere."
     if name == 'auto':
-        if device.type == 'cuda': return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        if device.type == 'cuda': return torch.bfloat16 if cuda_has_bf16(device) else torch.float16
         return torch.bfloat16 if device.type == 'cpu' and cpu_has_bf16() else torch.float32
     return {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}[name]

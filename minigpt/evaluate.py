@@ -31,7 +31,7 @@ class TextScore:
     @property
     def bits_per_token(self) -> float: return self.loss / math.log(2)
     @property
-    def perplexity(self) -> float: return math.exp(self.loss)
+    def perplexity(self) -> float: return math.exp(self.loss) if self.loss < 700 else math.inf  # exp(710) overflows
     @property
     def bits_per_byte(self) -> float: return self.total_nats / math.log(2) / self.bytes
 

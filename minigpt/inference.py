@@ -58,7 +58,7 @@ def exit_code(e: BaseException) -> int | None:
     "The exit code a command gives for `e`: 2 a bad value, 1 a file or a missing library, 130 Ctrl-C; None a bug."
     if isinstance(e, KeyboardInterrupt): return 130
     if getattr(e, 'exit_code', None) is not None: return e.exit_code  # the project's errors say their own
-    if isinstance(e, (ImportError, OSError)): return 1  # a missing extra; a path that can't be read or written
+    if isinstance(e, (ImportError, OSError, MemoryError)): return 1  # a missing extra; a bad path; too little memory
     if isinstance(e, ValueError): return 2  # a value the library refused
     return None
 
@@ -123,6 +123,7 @@ def sample_main(argv: list[str] | None = None) -> int:
 def _sample(args: argparse.Namespace) -> int:
     if args.num_samples < 1: raise ConfigError(f"num_samples must be a positive integer; got {args.num_samples}.")
     device = resolve_device(args.device)
+    if device.type == 'cuda': torch.cuda.set_device(device)  # --device cuda:N: kernels and caches there
     model, tokenizer, _ = load_for_inference(args.checkpoint, device, args.adapter, args.quantize)
     opts = dict(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k,
                 top_p=args.top_p, repetition_penalty=args.repetition_penalty, stop=args.stop)
@@ -185,6 +186,7 @@ def eval_main(argv: list[str] | None = None) -> int:
 
 def _evaluate(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
+    if device.type == 'cuda': torch.cuda.set_device(device)  # --device cuda:N: kernels and caches there
     dtype, rows = resolve_dtype(args.dtype, device), []
     if args.data:
         from minigpt.data import load_text  # a file, a folder or a glob, read as the data chapter reads corpora

@@ -40,7 +40,10 @@ class Int8Linear(nn.Module):
         return layer
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        y = torch.mm(x.reshape(-1, self.in_features), self.weight.t().to(x.dtype)) * self.scale.to(x.dtype)  # (x qᵀ) · s
+        rows = x.reshape(-1, self.in_features)
+        if x.dtype == torch.float16:  # the unscaled product x qᵀ can pass float16's largest value, 65,504
+            y = (torch.mm(rows.float(), self.weight.t().float()) * self.scale).to(x.dtype)
+        else: y = torch.mm(rows, self.weight.t().to(x.dtype)) * self.scale.to(x.dtype)  # (x qᵀ) · s
         y = y.reshape(*x.shape[:-1], self.out_features)
         return y if self.bias is None else y + self.bias.to(y.dtype)
 

@@ -19,7 +19,8 @@ from .checkpoint import (RESUME_FIELDS, CheckpointError, check_fields, checkpoin
 from .callbacks import CancelFitException, CancelStepException, Callback, check_callbacks, fire, known_events
 
 # %% auto #0
-__all__ = ['get_lr', 'Parallelism', 'SingleProcess', 'Trainer', 'LRScheduleCB', 'NonFiniteLossError', 'GradClipCB', 'EvalCB']
+__all__ = ['get_lr', 'Parallelism', 'SingleProcess', 'saved_cuda_rng', 'Trainer', 'LRScheduleCB', 'NonFiniteLossError',
+           'GradClipCB', 'EvalCB']
 
 # %% ../nbs/11_trainer.ipynb #b912ae8e
 def get_lr(it: int, cfg: TrainConfig) -> float:
@@ -72,6 +73,12 @@ class SingleProcess(Parallelism):
         warnings.warn("minigpt.trainer.SingleProcess is now called Parallelism.", DeprecationWarning, stacklevel=2)
 
 # %% ../nbs/11_trainer.ipynb #a1c0ffee
+def saved_cuda_rng(saved, device: torch.device) -> torch.Tensor | None:
+    "The saved random state of GPU `device`: one GPU's state (0.2), or its entry in every GPU's (0.1); None if absent."
+    if isinstance(saved, torch.Tensor): return saved if saved.numel() else None
+    index = device.index or 0
+    return saved[index] if saved and index < len(saved) else None  # a machine with fewer GPUs: none to restore
+
 class Trainer:
     "Runs the training loop for `model` on `dataset` and calls `callbacks` at each event."
     def __init__(self, model: GPT, dataset: TextDataset, cfg: TrainConfig, callbacks=(), optimizer=None,
@@ -177,7 +184,7 @@ class Trainer:
                  'best_val_loss': float(self.best_val_loss),
                  'elapsed': float(self.history[-1]['elapsed']) if self.history else 0.0,
                  'rng': {'torch': torch.get_rng_state(),  # dropout; batches are seeded by (seed, step)
-                         'cuda': torch.cuda.get_rng_state_all() if cuda else []}}
+                         'cuda': torch.cuda.get_rng_state(self.device) if cuda else []}}  # this GPU's
         return checkpoint_dict('model', model_sd, self.model.cfg, self.dataset.tokenizer, self.cfg, state)
 
     def restore(self, ckpt: dict,
@@ -188,11 +195,16 @@ class Trainer:
         if diffs := weight_differences(self.model, weights):
             raise CheckpointError(f"The checkpoint's weights don't fit the model: {'; '.join(diffs)}.")
         self.parallelism.load_state_dicts(self.model, self.opt, weights, ckpt['optimizer'])
-        self.scaler.load_state_dict(ckpt['scaler'])
+        if self.scaler.is_enabled() and ckpt['scaler']: self.scaler.load_state_dict(ckpt['scaler'])
+        elif self.scaler.is_enabled() and self.is_main:  # a bfloat16 or float32 run, resumed in float16
+            print("The checkpoint has no float16 gradient-scaler state (it trained in bfloat16 or float32); "
+                  "the scaler calibrates afresh.")
         self.iter_num, self.best_val_loss = ckpt['iter_num'], ckpt['best_val_loss']
         self.record = {'elapsed': ckpt.get('elapsed', 0.0)}
         torch.set_rng_state(ckpt['rng']['torch'])
-        if ckpt['rng']['cuda'] and self.device.type == 'cuda': torch.cuda.set_rng_state_all(ckpt['rng']['cuda'])
+        if self.device.type == 'cuda':
+            cuda_state = saved_cuda_rng(ckpt['rng']['cuda'], self.device)
+            if cuda_state is not None: torch.cuda.set_rng_state(cuda_state, self.device)
         return self
 
 # %% ../nbs/11_trainer.ipynb #d9da2d3d
@@ -214,8 +226,10 @@ class GradClipCB(Callback):
         trainer.scaler.unscale_(trainer.opt)
         clip = trainer.cfg.grad_clip or float('inf')
         trainer.grad_norm = torch.nn.utils.clip_grad_norm_(trainer.model.parameters(), clip)
-        if trainer.scaler.is_enabled(): return  # the scaler itself skips steps with inf/NaN gradients
-        if not (torch.isfinite(trainer.loss) and torch.isfinite(trainer.grad_norm)):
+        finite = torch.isfinite(trainer.loss)
+        # under float16 the scaler skips steps whose gradients overflow while it calibrates: normal, not bad steps
+        if not trainer.scaler.is_enabled(): finite = finite & torch.isfinite(trainer.grad_norm)
+        if not finite:
             trainer.bad_steps += 1
             if trainer.is_main: print(f"step {trainer.iter_num}: non-finite loss {trainer.loss.item()} (grad norm {trainer.grad_norm.item()}); "
                   f"step skipped ({trainer.bad_steps}/{trainer.cfg.max_bad_steps}).")
@@ -225,6 +239,7 @@ class GradClipCB(Callback):
                     "were left as they were before. Likely cause: a learning rate too high for this model "
                     f"(now {trainer.lr if hasattr(trainer, 'lr') else trainer.cfg.learning_rate:g}); lower --learning-rate, "
                     "keep --grad-clip at 1.0, or use float32 instead of float16.")
+            if trainer.scaler.is_enabled(): trainer.scaler.update()  # close this step's unscaling; lowers the scale
             raise CancelStepException()
         trainer.bad_steps = 0
 
