@@ -6,7 +6,9 @@ Docs: https://minigpt-dev.github.io/minigpt/bench.html.md"""
 
 # %% ../nbs/25_bench.ipynb #0ff5bb74
 from __future__ import annotations
-import argparse, ctypes, json, os, platform, resource, statistics, sys, threading, time
+import argparse, ctypes, json, os, platform, resource, shutil, statistics, sys, threading, time
+from contextlib import nullcontext
+from typing import Callable
 from dataclasses import replace
 from pathlib import Path
 import torch
@@ -24,7 +26,7 @@ from .inference import Parser, run_command
 # %% auto #0
 __all__ = ['TRAIN_COLUMNS', 'GEN_COLUMNS', 'cpu_name', 'machine_info', 'peak_flops', 'PeakMemory', 'StepTimerCB', 'train_speed',
            'StopAtLossCB', 'time_to_loss', 'generation_step_times', 'generation_speed', 'format_table', 'bench_parser',
-           'run_suite', 'bench_main', 'bench_cli']
+           'c_compiler', 'run_suite', 'bench_main', 'bench_cli']
 
 # %% ../nbs/25_bench.ipynb #c90280a0
 def cpu_name() -> str:
@@ -219,40 +221,69 @@ def _configs(args: argparse.Namespace, **overrides) -> tuple[GPTConfig, TrainCon
     return configs_from_args(ns)
 
 # %% ../nbs/25_bench.ipynb #dea0a917
-def run_suite(args: argparse.Namespace) -> dict:
+def c_compiler() -> str | None:
+    "The C compiler `torch.compile` would build its CPU kernels with ($CC, cc, gcc or clang), or None."
+    return next((path for name in (os.environ.get('CC'), 'cc', 'gcc', 'clang') if name and (path := shutil.which(name))),
+                None)
+
+def run_suite(args: argparse.Namespace,
+              save: Callable[[dict], None] | None = None  # called with the results so far after each measurement
+             ) -> dict:
     "Run the measurements `args` ask for; return them as a JSON-ready dict (and print their tables)."
+    save = save or (lambda out: None)
+    notes = []
+    if getattr(args, 'compile', False) and c_compiler() is None:
+        args = argparse.Namespace(**{**vars(args), 'compile': False})
+        notes.append("torch.compile needs a C compiler and none was found ($CC, cc, gcc, clang): measured eager")
     model_cfg, train_cfg = _configs(args)
     device = resolve_device(train_cfg.device)
     ds = TextDataset.from_file(train_cfg.data)
     dtype = resolve_dtype(train_cfg.dtype, device)  # MFU against the peak of the precision the matmuls run in
-    out = dict(machine=machine_info(device), dtype=str(dtype).removeprefix('torch.'), peak_tflops=peak_flops(device, dtype=dtype) / 1e12)
+    out = dict(machine=machine_info(device), dtype=str(dtype).removeprefix('torch.'),
+               peak_tflops=peak_flops(device, dtype=dtype) / 1e12, notes=notes)
     print(f"{out['machine']}\npeak: {out['peak_tflops']:.3f} TFLOP/s (large {out['dtype']} matmul)")
+    save(out)
     peak = out['peak_tflops'] * 1e12
     if args.suite in ('run', 'gpu'):
-        out['train'] = [dict(name=getattr(args, 'preset', 'cpu'), **train_speed(model_cfg, train_cfg, ds, args.steps, args.warmup, peak))]
+        try: speed = train_speed(model_cfg, train_cfg, ds, args.steps, args.warmup, peak)
+        except Exception as e:  # a compiler toolchain that fails on this machine: say so, measure eager
+            if not train_cfg.compile: raise
+            notes.append(f"torch.compile failed ({type(e).__name__}: {str(e).splitlines()[0][:200]}): measured eager")
+            args = argparse.Namespace(**{**vars(args), 'compile': False})
+            model_cfg, train_cfg = _configs(args)
+            speed = train_speed(model_cfg, train_cfg, ds, args.steps, args.warmup, peak)
+        out['train'] = [dict(name=getattr(args, 'preset', 'cpu'), compiled=train_cfg.compile, **speed)]
         print(format_table(out['train'], TRAIN_COLUMNS))
+        save(out)
         if args.target_loss is not None:
             out['time_to_loss'] = r = time_to_loss(model_cfg, train_cfg, ds, args.target_loss)
             print(f"val loss {r['val_loss']:.4f} at step {r['iter']}" + (f", reached {args.target_loss} after {r['seconds']:.1f} s"
                   if r['reached'] else f": {args.target_loss} not reached in {train_cfg.max_iters} steps"))
+            save(out)
     if args.suite == 'scaling':
         rows = []
         for T in (32, 64, 128, 256, 512):  # the cpu model at growing contexts, the same tokens per step
             m, t = _configs(args, block_size=T, batch_size=max(1, 3072 // T), device=str(device))
             rows.append(dict(name=f'block {T}', kind='context', block_size=T, **train_speed(m, t, ds, args.steps, args.warmup, peak)))
             print(format_table(rows[-1:], TRAIN_COLUMNS))
+            save({**out, 'scaling': rows})
         for name, batch, steps in (('small', 96, args.steps), ('medium', 12, max(3, args.steps // 5)), ('gpt2-small', 3, 3)):
             m, t = _configs(args, preset=name, batch_size=batch, dropout=0.0, device=str(device))
             rows.append(dict(name=name, kind='size', **train_speed(m, t, ds, steps, min(args.warmup, 2), peak)))
             print(format_table(rows[-1:], TRAIN_COLUMNS))
+            save({**out, 'scaling': rows})
         out['scaling'] = rows
     if args.generate or args.suite in ('generate', 'gpu'):
         torch.manual_seed(0)
         cfg = replace(model_cfg, vocab_size=ds.tokenizer.vocab_size, dropout=0.0)
         model = GPT(cfg).to(device).eval()
         lengths = sorted({max(1, int(cfg.block_size * f)) for f in (0.125, 0.25, 0.5, 1.0, 1.25, 1.5)})
-        out['generate'] = generation_speed(model, lengths, args.repeats)
-        print(f"generation, {cfg.pos_emb} positions, block_size {cfg.block_size}:\n" + format_table(out['generate'], GEN_COLUMNS))
+        precision = nullcontext() if dtype == torch.float32 else torch.autocast(device.type, dtype=dtype)
+        with precision: out['generate'] = generation_speed(model, lengths, args.repeats)  # in the run's precision
+        print(f"generation in {out['dtype']}, {cfg.pos_emb} positions, block_size {cfg.block_size}:\n"
+              + format_table(out['generate'], GEN_COLUMNS))
+        save(out)
+    for note in notes: print(f"note: {note}")
     return out
 
 def bench_main(argv: list[str] | None = None) -> int:
@@ -265,10 +296,11 @@ def bench_main(argv: list[str] | None = None) -> int:
 
 def _bench(args: argparse.Namespace) -> int:
     if resolve_device(getattr(args, 'device', 'auto')).type == 'cpu': keep_freed_memory()  # as minigpt-train does
-    out = run_suite(args)
-    if args.json:
+    def save(out: dict):  # after every measurement, so a run stopped by a time limit keeps what it measured
+        if not args.json: return
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(out, indent=1))
+    save(run_suite(args, save))
     return 0
 
 def bench_cli():

@@ -34,7 +34,8 @@ def _flag_type(tp):
 
 def add_config_flags(parser: argparse.ArgumentParser, cls, skip=(), defaults=None):
     "Add one `--field-name` flag per field of dataclass `cls`, described by its docment and the value in `defaults` (a `cls`)."
-    from fastcore.docments import docments
+    try: from fastcore.docments import docments  # the fields' comments, as help text
+    except ImportError: docments = lambda cls: {}  # a bare machine (the GPU benchmark's): flags without help
     docs, defaults = docments(cls), defaults or cls()
     group = parser.add_argument_group(f"{cls.__name__} fields")
     for f in fields(cls):

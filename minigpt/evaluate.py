@@ -14,7 +14,7 @@ from .tokenizer import Tokenizer
 from .sampling import generate
 
 # %% auto #0
-__all__ = ['TextScore', 'sliding_windows', 'score_text', 'bleu_chrf', 'continuation_scores']
+__all__ = ['LOGITS_BUDGET', 'TextScore', 'sliding_windows', 'score_text', 'bleu_chrf', 'continuation_scores']
 
 # %% ../nbs/07_evaluate.ipynb #879c7eca
 @dataclass(frozen=True)
@@ -56,6 +56,8 @@ def sliding_windows(n_targets: int,  # predictions to make: the text's tokens mi
     return out
 
 # %% ../nbs/07_evaluate.ipynb #1b6f236c
+LOGITS_BUDGET = 2**29  # bytes of float32 logits one scoring batch may hold: 512 MiB
+
 @torch.no_grad()
 def score_text(model: torch.nn.Module,  # a GPT (anything with `cfg.block_size` whose forward returns `(logits, loss)`)
                tokenizer: Tokenizer,
@@ -74,6 +76,8 @@ def score_text(model: torch.nn.Module,  # a GPT (anything with `cfg.block_size` 
     data = torch.tensor(ids, dtype=torch.long)
     groups = {}  # window length -> windows, so that each batch is one rectangle
     for w in windows: groups.setdefault(w[1] - w[0], []).append(w)
+    vocab = getattr(model.cfg, 'vocab_size', 1)
+    batch_size = max(1, min(batch_size, LOGITS_BUDGET // (4 * T * vocab)))  # float32 logits of one batch, capped
     batches = [ws[i:i + batch_size] for ws in groups.values() for i in range(0, len(ws), batch_size)]
     if progress:
         from tqdm.auto import tqdm

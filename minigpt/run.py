@@ -73,11 +73,14 @@ def run_folder(out: str | Path, fresh: bool, overwrite: bool = False):
     finally: lock.close()
 
 # %% ../nbs/18_run.ipynb #a4f4f577
-def step_memory(model_cfg: GPTConfig, batch_size: int) -> int:
+def step_memory(model_cfg: GPTConfig, batch_size: int,
+                shards: int = 1  # FSDP: the processes the weights, gradients and moments are split over
+               ) -> int:
     "Estimated bytes of one training step: weights, gradients and AdamW moments, activations, logits."
     with torch.device('meta'): params = GPT(model_cfg).num_params()  # shapes only: no memory, no time
     tokens = batch_size * model_cfg.block_size
-    return 16 * params + 40 * tokens * model_cfg.n_layer * model_cfg.n_embd + 12 * tokens * model_cfg.vocab_size
+    state = 16 * params // shards
+    return state + 40 * tokens * model_cfg.n_layer * model_cfg.n_embd + 12 * tokens * model_cfg.vocab_size
 
 def free_memory(device: torch.device) -> int | None:
     "Bytes the device can still give: `torch.cuda.mem_get_info` on a GPU, `MemAvailable` on Linux; None where unknown."
@@ -89,12 +92,15 @@ def free_memory(device: torch.device) -> int | None:
     return int(line.split()[1]) * 1024 if line else None
 
 def check_step_memory(model_cfg: GPTConfig, train_cfg: TrainConfig, device: torch.device,
-                      free: int | None = None):  # bytes free (default: what `free_memory` finds now)
+                      free: int | None = None,  # bytes free (default: what `free_memory` finds now)
+                      shards: int = 1):  # FSDP: each process holds 1/shards of the weights and optimizer state
     "Raise `ConfigError` if a training step surely can't fit in the memory `device` has free, saying what batch would."
-    need, free = step_memory(model_cfg, train_cfg.batch_size), free if free is not None else free_memory(device)
+    need = step_memory(model_cfg, train_cfg.batch_size, shards)
+    free = free if free is not None else free_memory(device)
     if free is None or need <= free: return
-    per_sequence = step_memory(model_cfg, 2) - step_memory(model_cfg, 1)  # the estimate grows linearly with the batch
-    fits = int((0.8 * free - (step_memory(model_cfg, 1) - per_sequence)) // per_sequence)  # with a fifth to spare
+    one = step_memory(model_cfg, 1, shards)
+    per_sequence = step_memory(model_cfg, 2, shards) - one  # the estimate grows linearly with the batch
+    fits = int((0.8 * free - (one - per_sequence)) // per_sequence)  # with a fifth to spare
     advice = (f"lower --batch-size to {fits} or less, and raise --grad-accum-steps to keep the batch per step" if fits >= 1
               else "even one sequence does not fit: choose a smaller model or a shorter --block-size")
     raise ConfigError(f"A training step needs about {need / 2**30:.1f} GiB (batch {train_cfg.batch_size:,} x {model_cfg.block_size} tokens) "
@@ -218,7 +224,8 @@ def train(train_cfg: TrainConfig = TrainConfig(),
     wandb_cb = WandbCB(train_cfg.wandb_project, train_cfg.wandb_run_name, dir=out) if train_cfg.wandb else None  # refuses without a login
     parallel = choose_parallel(train_cfg, model_cfg)
     try:
-        check_step_memory(model_cfg, train_cfg, resolve_device(train_cfg.device, parallel.local_rank))
+        shards = parallel.world_size if train_cfg.fsdp else 1  # FSDP splits the weights and moments
+        check_step_memory(model_cfg, train_cfg, resolve_device(train_cfg.device, parallel.local_rank), shards=shards)
         with (run_folder(out, fresh=ckpt is None, overwrite=overwrite) if parallel.rank == 0 else nullcontext()):
             return _train(dataset, model_cfg, train_cfg, ckpt, base, parallel, out, callbacks, progress, sample, wandb_cb)
     finally: close_distributed()
