@@ -19,8 +19,8 @@ from .checkpoint import (RESUME_FIELDS, CheckpointError, check_fields, checkpoin
 from .callbacks import CancelFitException, CancelStepException, Callback, check_callbacks, fire, known_events
 
 # %% auto #0
-__all__ = ['get_lr', 'Parallelism', 'SingleProcess', 'saved_cuda_rng', 'Trainer', 'LRScheduleCB', 'NonFiniteLossError',
-           'GradClipCB', 'EvalCB']
+__all__ = ['get_lr', 'Parallelism', 'saved_cuda_rng', 'Trainer', 'LRScheduleCB', 'NonFiniteLossError', 'GradClipCB', 'EvalCB',
+           'SingleProcess']
 
 # %% ../nbs/11_trainer.ipynb #b912ae8e
 def get_lr(it: int, cfg: TrainConfig) -> float:
@@ -67,11 +67,6 @@ class Parallelism:
         "A context held around the whole of `trainer.fit` (nothing, here)."
         return nullcontext()
 
-class SingleProcess(Parallelism):
-    "The old name of `Parallelism` (until 0.2); it warns and works the same."
-    def __init__(self):
-        warnings.warn("minigpt.trainer.SingleProcess is now called Parallelism.", DeprecationWarning, stacklevel=2)
-
 # %% ../nbs/11_trainer.ipynb #a1c0ffee
 def saved_cuda_rng(saved, device: torch.device) -> torch.Tensor | None:
     "The saved random state of GPU `device`: one GPU's state (0.2), or its entry in every GPU's (0.1); None if absent."
@@ -81,7 +76,8 @@ def saved_cuda_rng(saved, device: torch.device) -> torch.Tensor | None:
 
 class Trainer:
     "Runs the training loop for `model` on `dataset` and calls `callbacks` at each event."
-    def __init__(self, model: GPT, dataset: TextDataset, cfg: TrainConfig, callbacks=(), optimizer=None,
+    def __init__(self, model: GPT, dataset: TextDataset, cfg: TrainConfig, callbacks=(),
+                 optimizer: torch.optim.Optimizer | None = None,  # instead of the one `cfg` describes
                  parallelism: Parallelism | None = None,  # how a batch is computed (default: whole, here)
                  parallel: Parallelism | None = None):  # the old name of `parallelism` (until 0.2)
         if parallel is not None:
@@ -177,7 +173,7 @@ class Trainer:
         return self
 
     def checkpoint(self) -> dict:
-        "Everything needed to sample from, or exactly resume, this run (collective under FSDP)."
+        "Everything needed to sample from, or exactly resume, this run (every process calls it under FSDP)."
         model_sd, optim_sd = self.parallelism.state_dicts(self.model, self.opt)
         cuda = self.device.type == 'cuda'
         state = {'optimizer': optim_sd, 'scaler': self.scaler.state_dict(), 'iter_num': self.iter_num,
@@ -188,7 +184,7 @@ class Trainer:
         return checkpoint_dict('model', model_sd, self.model.cfg, self.dataset.tokenizer, self.cfg, state)
 
     def restore(self, ckpt: dict,
-                weights: dict | None = None):  # the model's full weights (default: the checkpoint's)
+                weights: dict | None = None):  # the model's full weights (default: the checkpoint's; LoRA: base + adapters)
         "Put this trainer back in the state `checkpoint` recorded."
         check_fields(ckpt, RESUME_FIELDS)
         weights = clean_state_dict(ckpt['model'] if weights is None else weights)
@@ -256,3 +252,9 @@ class EvalCB(Callback):
             r['val_bits_per_byte'] = r['val_loss'] / math.log(2) / self.bytes_per_token  # compares across tokenizers
             trainer.best_val_loss = min(trainer.best_val_loss, trainer.eval_record['val_loss'])
             trainer('after_eval')
+
+# %% ../nbs/11_trainer.ipynb #9bee25fb
+class SingleProcess(Parallelism):
+    "The old name of `Parallelism` (until 0.2); it warns and works the same."
+    def __init__(self):
+        warnings.warn("minigpt.trainer.SingleProcess is now called Parallelism.", DeprecationWarning, stacklevel=2)
