@@ -46,12 +46,16 @@ def is_fsdp(module: torch.nn.Module) -> bool:
     from torch.distributed.fsdp import FSDPModule
     return isinstance(module, FSDPModule)
 
-def wrap_model(model: torch.nn.Module, device: torch.device, fsdp: bool = False) -> torch.nn.Module:
+def wrap_model(model: torch.nn.Module, device: torch.device, fsdp: bool = False,
+               dtype: torch.dtype = torch.float32  # FSDP: the run's precision, which the all-gathers use
+              ) -> torch.nn.Module:
     "Shard `model` in place with FSDP (returning it), or wrap it in DDP (returning the wrapper)."
     if fsdp:
-        from torch.distributed.fsdp import fully_shard
-        for block in model.transformer.h: fully_shard(block)
-        fully_shard(model)
+        from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
+        # gather weights in the run's precision (half the traffic under bf16); reduce gradients in float32
+        policy = MixedPrecisionPolicy(param_dtype=None if dtype == torch.float32 else dtype, reduce_dtype=torch.float32)
+        for block in model.transformer.h: fully_shard(block, mp_policy=policy)
+        fully_shard(model, mp_policy=policy)
         return model
     from torch.nn.parallel import DistributedDataParallel as DDP
     return DDP(model, device_ids=[device.index] if device.type == 'cuda' else None)
@@ -106,12 +110,13 @@ def load_full_state(model: torch.nn.Module, model_sd: dict, optimizer: torch.opt
 # %% ../nbs/17_distributed.ipynb #66f32c95
 class DataParallel(Parallelism):
     "The trainer's `parallelism` for one of several processes started by `torchrun`: DDP (or FSDP) over the process group."
-    def __init__(self, fsdp: bool = False):  # shard the model with FSDP instead of replicating it with DDP
-        self.fsdp, self.fused_optimizer = fsdp, not fsdp
+    def __init__(self, fsdp: bool = False,  # shard the model with FSDP instead of replicating it with DDP
+                 dtype: torch.dtype = torch.float32):  # the run's precision (FSDP gathers weights in it)
+        self.fsdp, self.dtype, self.fused_optimizer = fsdp, dtype, not fsdp
         self.rank, self.world_size, self.local_rank = world_info()
 
     def wrap(self, model: torch.nn.Module) -> torch.nn.Module:
-        self.wrapped = wrap_model(model, next(model.parameters()).device, self.fsdp)
+        self.wrapped = wrap_model(model, next(model.parameters()).device, self.fsdp, self.dtype)
         return self.wrapped
 
     def loss_and_grads(self, trainer, x, y, weight: float = 1.0, sync: bool = True) -> torch.Tensor:

@@ -38,7 +38,7 @@ def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> Parallelism
             close_distributed()
             raise ConfigError(f"cpu_cores={train_cfg.cpu_cores} splits batches across CPU cores, but the run has several "
                               "processes (torchrun); use cpu_cores=0 (auto) or 1.")
-        return DataParallel(train_cfg.fsdp)
+        return DataParallel(train_cfg.fsdp, resolve_dtype(train_cfg.dtype, device))
     return cpu_parallel(train_cfg, device, resolve_dtype(train_cfg.dtype, device), model_cfg.dropout)
 
 # %% ../nbs/18_run.ipynb #7807e4f9
@@ -157,6 +157,8 @@ class CheckpointCB(Callback):
         self.save(trainer, ['last.pt'] + (['best.pt'] if is_best else []))
 
     def after_step(self, trainer):
+        # several processes must agree on a stop (an all-reduce, which waits for the GPU): every 10th step only
+        if trainer.parallelism.world_size > 1 and trainer.iter_num % 10: return
         if not trainer.parallelism.any(self.signal is not None, trainer.device): return
         trainer.stopped_by = signal.Signals(self.signal or signal.SIGTERM).name
         path = self.save(trainer, ['last.pt'])

@@ -33,9 +33,10 @@ class MetricsCB(Callback):
         self.loss_sum += trainer.loss
         self.steps += 1
         if trainer.iter_num % trainer.cfg.log_interval and trainer.iter_num != trainer.cfg.max_iters: return
-        now = time.perf_counter()
+        train_loss = trainer.parallelism.mean(self.loss_sum / self.steps).item()  # waits for the device's queue
+        now = time.perf_counter()  # so the clock is read after the steps have really run
         train_time = now - self.t_log - self.eval_time
-        trainer.record = {'iter': trainer.iter_num, 'train_loss': trainer.parallelism.mean(self.loss_sum / self.steps).item(),
+        trainer.record = {'iter': trainer.iter_num, 'train_loss': train_loss,
                           'lr': getattr(trainer, 'lr', trainer.cfg.learning_rate),
                           'grad_norm': float(getattr(trainer, 'grad_norm', float('nan'))),
                           'tokens_per_sec': self.steps * trainer.tokens_per_step / max(train_time, 1e-9),
