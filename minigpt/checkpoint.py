@@ -225,15 +225,18 @@ def load_model(source: str | Path | dict, device: str | torch.device = 'cpu') ->
 # %% ../nbs/09_checkpoint.ipynb #2c2a5a99
 def model_from_checkpoint(ckpt: dict) -> tuple[GPT, Tokenizer]:
     "The old name of `build_model` (until 0.2)."
-    warnings.warn("model_from_checkpoint is now build_model.", DeprecationWarning, stacklevel=2)
+    warnings.warn("model_from_checkpoint is now build_model.",
+                  DeprecationWarning, stacklevel=2)
     return build_model(ckpt)
 
 def make_checkpoint(trainer) -> dict:
     "The old way to checkpoint a trainer (until 0.2): now `trainer.checkpoint()`."
-    warnings.warn("make_checkpoint(trainer) is now trainer.checkpoint().", DeprecationWarning, stacklevel=2)
+    warnings.warn("make_checkpoint(trainer) is now trainer.checkpoint().",
+                  DeprecationWarning, stacklevel=2)
     return trainer.checkpoint()
 
 def restore_checkpoint(trainer, ckpt: dict):
     "The old way to restore a trainer (until 0.2): now `trainer.restore(ckpt)`."
-    warnings.warn("restore_checkpoint(trainer, ckpt) is now trainer.restore(ckpt).", DeprecationWarning, stacklevel=2)
+    warnings.warn("restore_checkpoint(trainer, ckpt) is now trainer.restore(ckpt).",
+                  DeprecationWarning, stacklevel=2)
     return trainer.restore(ckpt)

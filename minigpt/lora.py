@@ -154,7 +154,8 @@ def make_adapter_checkpoint(trainer, base: dict) -> dict:
 
 def restore_adapter_checkpoint(trainer, ckpt: dict):
     "The old way (until 0.2): now `trainer.restore(ckpt, weights=...)`, as the run chapter's `train` does."
-    warnings.warn("restore_adapter_checkpoint is now trainer.restore(ckpt, weights=...).", DeprecationWarning, stacklevel=2)
+    warnings.warn("restore_adapter_checkpoint is now trainer.restore(ckpt, weights=...).",
+                  DeprecationWarning, stacklevel=2)
     return trainer.restore(ckpt, weights={**clean_state_dict(trainer.model.state_dict()), **ckpt['model']})
 
 # %% ../nbs/13_lora.ipynb #cb629810

@@ -257,4 +257,5 @@ class EvalCB(Callback):
 class SingleProcess(Parallelism):
     "The old name of `Parallelism` (until 0.2); it warns and works the same."
     def __init__(self):
-        warnings.warn("minigpt.trainer.SingleProcess is now called Parallelism.", DeprecationWarning, stacklevel=2)
+        warnings.warn("minigpt.trainer.SingleProcess is now called Parallelism.",
+                  DeprecationWarning, stacklevel=2)
