@@ -12,8 +12,8 @@ from typing import Callable
 from dataclasses import replace
 from pathlib import Path
 import torch
-from .config import PRESETS, ConfigError, TrainConfig, resolve_device, resolve_dtype
-from .data import TextDataset, DataError
+from .config import PRESETS, TrainConfig, resolve_device, resolve_dtype
+from .data import TextDataset
 from .model import GPT, GPTConfig, flops_per_token
 from .sampling import generate_ids
 from .trainer import Trainer, Callback, CancelFitException, LRScheduleCB, GradClipCB
