@@ -1,4 +1,4 @@
-"""Muon for the hidden matrices, AdamW for the rest: an fp32 Newton–Schulz orthogonalisation, the optimizer, and how the trainer picks one.
+"""AdamW written out and checked against PyTorch's; then Muon for the hidden matrices, AdamW for the rest: an fp32 Newton–Schulz orthogonalisation, the optimizer, how the trainer picks one, and the two side by side.
 
 Docs: https://minigpt-dev.github.io/minigpt/optim.html.md"""
 
