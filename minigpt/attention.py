@@ -17,23 +17,28 @@ __all__ = ['Head', 'MultiHeadAttention', 'KVCache', 'apply_rotary', 'causal_mask
 # %% ../nbs/03_attention.ipynb #de6d21b1
 class Head(nn.Module):
     "One head of causal self-attention, written out step by step."
-    def __init__(self,
-                 n_embd: int,  # width of the residual stream
-                 head_size: int,  # width of this head's queries, keys and values
-                 block_size: int,  # longest sequence the mask covers
-                 dropout: float = 0.0,  # dropout on the attention weights
-                 bias: bool = False):  # bias in the q/k/v projections
+
+    def __init__(
+        self,
+        n_embd: int,  # width of the residual stream
+        head_size: int,  # width of this head's queries, keys and values
+        block_size: int,  # longest sequence the mask covers
+        dropout: float = 0.0,  # dropout on the attention weights
+        bias: bool = False,
+    ):  # bias in the q/k/v projections
         super().__init__()
         self.key = nn.Linear(n_embd, head_size, bias=bias)
         self.query = nn.Linear(n_embd, head_size, bias=bias)
         self.value = nn.Linear(n_embd, head_size, bias=bias)
-        self.register_buffer('tril', torch.tril(torch.ones(block_size, block_size)), persistent=False)
+        self.register_buffer(
+            'tril', torch.tril(torch.ones(block_size, block_size)), persistent=False
+        )
         self.dropout = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         B, T, C = x.shape
         k, q = self.key(x), self.query(x)  # (B, T, hs)
-        wei = q @ k.transpose(-2, -1) * k.size(-1)**-0.5  # (B, T, T)
+        wei = q @ k.transpose(-2, -1) * k.size(-1) ** -0.5  # (B, T, T)
         wei = wei.masked_fill(self.tril[:T, :T] == 0, float('-inf'))
         wei = self.dropout(F.softmax(wei, dim=-1))
         return wei @ self.value(x)  # (B, T, hs)
@@ -41,10 +46,16 @@ class Head(nn.Module):
 # %% ../nbs/03_attention.ipynb #4a164d9d
 class MultiHeadAttention(nn.Module):
     "`n_head` independent `Head`s, concatenated and projected back to `n_embd`."
-    def __init__(self, n_embd: int, n_head: int, block_size: int, dropout: float = 0.0, bias: bool = False):
+
+    def __init__(
+        self, n_embd: int, n_head: int, block_size: int, dropout: float = 0.0, bias: bool = False
+    ):
         super().__init__()
-        if n_embd % n_head: raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head}).")
-        self.heads = nn.ModuleList(Head(n_embd, n_embd // n_head, block_size, dropout, bias) for _ in range(n_head))
+        if n_embd % n_head:
+            raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head}).")
+        self.heads = nn.ModuleList(
+            Head(n_embd, n_embd // n_head, block_size, dropout, bias) for _ in range(n_head)
+        )
         self.proj = nn.Linear(n_embd, n_embd, bias=bias)
         self.dropout = nn.Dropout(dropout)
 
@@ -54,43 +65,61 @@ class MultiHeadAttention(nn.Module):
 
 # %% ../nbs/03_attention.ipynb #f3887cd3
 class KVCache:
-    "One attention layer's keys and values for the tokens seen so far, and the position of the next token."
-    def __init__(self): self.k, self.v, self.pos = None, None, 0
+    """One attention layer's keys and values for the tokens seen so far, and the position of the
+    next token."""
 
-    def update(self,
-               k: torch.Tensor,  # (B, nh, T, hs) keys of the new tokens
-               v: torch.Tensor,  # (B, nh, T, hs) their values
-               keep: int | None = None  # how many of the latest keys to remember afterwards (None: all)
-              ) -> tuple[torch.Tensor, torch.Tensor]:  # every key and value, old then new
+    def __init__(self):
+        self.k, self.v, self.pos = None, None, 0
+
+    def update(
+        self,
+        k: torch.Tensor,  # (B, nh, T, hs) keys of the new tokens
+        v: torch.Tensor,  # (B, nh, T, hs) their values
+        keep: int | None = None,  # how many of the latest keys to remember afterwards (None: all)
+    ) -> tuple[torch.Tensor, torch.Tensor]:  # every key and value, old then new
         "Append new keys and values, return all of them, and remember the last `keep`."
-        if self.k is not None: k, v = torch.cat([self.k, k], dim=2), torch.cat([self.v, v], dim=2)
+        if self.k is not None:
+            k, v = torch.cat([self.k, k], dim=2), torch.cat([self.v, v], dim=2)
         self.pos += k.size(2) - len(self)
-        if keep is None: self.k, self.v = k, v
-        else: self.k, self.v = k[:, :, max(0, k.size(2) - keep):], v[:, :, max(0, k.size(2) - keep):]
+        if keep is None:
+            self.k, self.v = k, v
+        else:
+            self.k, self.v = (
+                k[:, :, max(0, k.size(2) - keep) :],
+                v[:, :, max(0, k.size(2) - keep) :],
+            )
         return k, v
 
-    def __len__(self): return 0 if self.k is None else self.k.size(2)
-    def __repr__(self): return f"KVCache(len={len(self)}, pos={self.pos})"
+    def __len__(self):
+        return 0 if self.k is None else self.k.size(2)
+
+    def __repr__(self):
+        return f"KVCache(len={len(self)}, pos={self.pos})"
 
 # %% ../nbs/03_attention.ipynb #959f339d
-def apply_rotary(x: torch.Tensor,  # (..., T, hs) queries or keys; hs even
-                 pos: torch.Tensor,  # (T,) absolute position of each row
-                 base: float = 10000.0  # the slowest pair turns once every 2π·base positions
-                ) -> torch.Tensor:  # x with channel i and i + hs/2 rotated as a pair
+def apply_rotary(
+    x: torch.Tensor,  # (..., T, hs) queries or keys; hs even
+    pos: torch.Tensor,  # (T,) absolute position of each row
+    base: float = 10000.0,  # the slowest pair turns once every 2π·base positions
+) -> torch.Tensor:  # x with channel i and i + hs/2 rotated as a pair
     "Rotate each channel pair of `x` by an angle proportional to its position (rotary embeddings)."
     half = x.size(-1) // 2
-    freq = base ** (-torch.arange(half, device=x.device, dtype=torch.float32) / half)  # (hs/2,): 1 down to ~1/base
+    # (hs/2,): 1 down to ~1/base
+    freq = base ** (-torch.arange(half, device=x.device, dtype=torch.float32) / half)
     angle = pos.to(torch.float32)[:, None] * freq  # (T, hs/2)
     cos, sin = angle.cos().to(x.dtype), angle.sin().to(x.dtype)
     x1, x2 = x[..., :half], x[..., half:]
     return torch.cat([x1 * cos - x2 * sin, x1 * sin + x2 * cos], dim=-1)
 
 # %% ../nbs/03_attention.ipynb #657327d5
-def causal_mask(T: int,  # number of queries: the last T of the S positions
-                S: int,  # number of keys
-                window: int | None = None,  # a query sees at most this many latest positions, itself included
-                device=None) -> torch.Tensor:  # (T, S) bool, True where attention is allowed
-    "Boolean attention mask for `T` queries over `S` keys ending at the same position, optionally windowed."
+def causal_mask(
+    T: int,  # number of queries: the last T of the S positions
+    S: int,  # number of keys
+    window: int | None = None,  # a query sees at most this many latest positions, itself included
+    device=None,
+) -> torch.Tensor:  # (T, S) bool, True where attention is allowed
+    """Boolean attention mask for `T` queries over `S` keys ending at the same position, optionally
+    windowed."""
     q_pos = torch.arange(S - T, S, device=device)[:, None]  # (T, 1)
     k_pos = torch.arange(S, device=device)[None, :]  # (1, S)
     allowed = k_pos <= q_pos
@@ -98,34 +127,53 @@ def causal_mask(T: int,  # number of queries: the last T of the S positions
 
 # %% ../nbs/03_attention.ipynb #c877c8b3
 class CausalSelfAttention(nn.Module):
-    "Multi-head causal self-attention: fused qkv projection, optional rotary positions, QK-norm, sliding window and key/value cache."
-    def __init__(self,
-                 n_embd: int,  # width of the residual stream
-                 n_head: int,  # number of heads; must divide `n_embd`
-                 dropout: float = 0.0,  # dropout on attention weights and on the output
-                 bias: bool = True,  # bias in the projections
-                 rope: bool = False,  # rotate queries and keys by their positions (rotary embeddings)
-                 window: int | None = None,  # each query sees at most this many latest positions (None: all)
-                 qk_norm: bool = False):  # RMS-normalise each head's queries and keys before the dot product
+    """Multi-head causal self-attention: fused qkv projection, optional rotary positions, QK-norm,
+    sliding window and key/value cache."""
+
+    def __init__(
+        self,
+        n_embd: int,  # width of the residual stream
+        n_head: int,  # number of heads; must divide `n_embd`
+        dropout: float = 0.0,  # dropout on attention weights and on the output
+        bias: bool = True,  # bias in the projections
+        rope: bool = False,  # rotate queries and keys by their positions (rotary embeddings)
+        window: int | None = None,  # each query sees at most this many latest positions (None: all)
+        qk_norm: bool = False,
+    ):  # RMS-normalise each head's queries and keys before the dot product
         super().__init__()
-        if n_embd % n_head: raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head}).")
+        if n_embd % n_head:
+            raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head}).")
         if rope and (n_embd // n_head) % 2:
-            raise ValueError(f"Rotary embeddings need an even head size; n_embd // n_head = {n_embd // n_head}.")
-        if window is not None and window < 1: raise ValueError(f"window must be a positive integer or None; got {window}.")
-        self.n_head, self.n_embd, self.dropout, self.rope, self.window, self.qk_norm = n_head, n_embd, dropout, rope, window, qk_norm
+            raise ValueError(
+                f"Rotary embeddings need an even head size; n_embd // n_head = {n_embd // n_head}."
+            )
+        if window is not None and window < 1:
+            raise ValueError(f"window must be a positive integer or None; got {window}.")
+        self.n_head, self.n_embd, self.dropout, self.rope, self.window, self.qk_norm = (
+            n_head,
+            n_embd,
+            dropout,
+            rope,
+            window,
+            qk_norm,
+        )
         self.c_attn = nn.Linear(n_embd, 3 * n_embd, bias=bias)  # q, k, v for all heads at once
         self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
         self.resid_dropout = nn.Dropout(dropout)
-        self.attend = F.scaled_dot_product_attention  # the kernel; the CPU chapter swaps in another with the same signature
+        # the kernel; the CPU chapter swaps in another with the same signature
+        self.attend = F.scaled_dot_product_attention
 
-    def forward(self,
-                x: torch.Tensor,  # (B, T, C) inputs
-                cache: KVCache | None = None  # keys and values of earlier tokens; updated in place
-               ) -> torch.Tensor:  # (B, T, C) outputs
+    def forward(
+        self,
+        x: torch.Tensor,  # (B, T, C) inputs
+        cache: KVCache | None = None,  # keys and values of earlier tokens; updated in place
+    ) -> torch.Tensor:  # (B, T, C) outputs
         B, T, C = x.shape
         q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
-        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))  # (B, nh, T, hs)
-        if self.qk_norm: q, k = F.rms_norm(q, (q.size(-1),)), F.rms_norm(k, (k.size(-1),))
+        # (B, nh, T, hs)
+        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        if self.qk_norm:
+            q, k = F.rms_norm(q, (q.size(-1),)), F.rms_norm(k, (k.size(-1),))
         start = 0 if cache is None else cache.pos  # absolute position of x's first token
         if self.rope:
             pos = torch.arange(start, start + T, device=x.device)

@@ -31,62 +31,101 @@ __all__ = ['TRAIN_COLUMNS', 'GEN_COLUMNS', 'cpu_name', 'machine_info', 'peak_flo
 # %% ../nbs/25_bench.ipynb #c90280a0
 def cpu_name() -> str:
     "The CPU's model name (from /proc/cpuinfo on Linux), else what `platform` knows."
-    try: return next(l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name'))
-    except (OSError, StopIteration): return platform.processor() or platform.machine()
+    try:
+        return next(
+            l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')
+        )
+    except (OSError, StopIteration):
+        return platform.processor() or platform.machine()
+
 
 def machine_info(device: torch.device | str = 'cpu') -> dict:
     "Date, machine, device, torch version, threads and load: the header of every recorded table."
     device = torch.device(device)
-    name = torch.cuda.get_device_name(device) if device.type == 'cuda' else f"{cpu_name()}, {os.cpu_count()} CPUs"
-    return dict(date=time.strftime('%Y-%m-%d %H:%M'), device=name, torch=torch.__version__, threads=torch.get_num_threads(),
-                load_avg=round(os.getloadavg()[0], 2) if hasattr(os, 'getloadavg') else None)
+    name = (
+        torch.cuda.get_device_name(device)
+        if device.type == 'cuda'
+        else f"{cpu_name()}, {os.cpu_count()} CPUs"
+    )
+    return dict(
+        date=time.strftime('%Y-%m-%d %H:%M'),
+        device=name,
+        torch=torch.__version__,
+        threads=torch.get_num_threads(),
+        load_avg=round(os.getloadavg()[0], 2) if hasattr(os, 'getloadavg') else None,
+    )
+
 
 def _sync(device: torch.device):
-    if device.type == 'cuda': torch.cuda.synchronize(device)
+    if device.type == 'cuda':
+        torch.cuda.synchronize(device)
 
-def peak_flops(device: torch.device | str = 'cpu',
-               n: int | None = None,  # matrix side (default: 2048 on CPU, 8192 on GPU)
-               dtype: torch.dtype | None = None,  # default: float32 on CPU, bfloat16 on GPU
-               repeats: int = 5) -> float:  # FLOP/s of the fastest repeat
+
+def peak_flops(
+    device: torch.device | str = 'cpu',
+    n: int | None = None,  # matrix side (default: 2048 on CPU, 8192 on GPU)
+    dtype: torch.dtype | None = None,  # default: float32 on CPU, bfloat16 on GPU
+    repeats: int = 5,
+) -> float:  # FLOP/s of the fastest repeat
     "The FLOP/s a large square matmul reaches on `device`: the peak that MFU is measured against."
     device = torch.device(device)
     n = n or (8192 if device.type == 'cuda' else 2048)
     dtype = dtype or (torch.bfloat16 if device.type == 'cuda' else torch.float32)
-    a, b = torch.randn(n, n, device=device, dtype=dtype), torch.randn(n, n, device=device, dtype=dtype)
-    a @ b; _sync(device)  # warm-up: library initialisation, clocks
+    a, b = (
+        torch.randn(n, n, device=device, dtype=dtype),
+        torch.randn(n, n, device=device, dtype=dtype),
+    )
+    a @ b
+    _sync(device)  # warm-up: library initialisation, clocks
     best = float('inf')
     for _ in range(repeats):
-        t0 = time.perf_counter(); a @ b; _sync(device)
+        t0 = time.perf_counter()
+        a @ b
+        _sync(device)
         best = min(best, time.perf_counter() - t0)
     return 2 * n**3 / best
 
 # %% ../nbs/25_bench.ipynb #adc108d3
 def _rss() -> int:
     "Resident set size of this process in bytes (Linux), or the lifetime peak elsewhere."
-    try: return int(Path('/proc/self/statm').read_text().split()[1]) * os.sysconf('SC_PAGE_SIZE')
-    except OSError: return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    try:
+        return int(Path('/proc/self/statm').read_text().split()[1]) * os.sysconf('SC_PAGE_SIZE')
+    except OSError:
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
 
 def _release_free_memory():
     "Ask glibc to hand freed heap memory back to the OS (no-op elsewhere)."
-    try: ctypes.CDLL('libc.so.6').malloc_trim(0)
-    except (OSError, AttributeError): pass
+    try:
+        ctypes.CDLL('libc.so.6').malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
 
 class PeakMemory:
-    "Context manager: peak memory while inside, above what was in use on entry (CUDA: allocated; CPU: sampled RSS)."
+    """Context manager: peak memory while inside, above what was in use on entry (CUDA: allocated;
+    CPU: sampled RSS)."""
+
     def __init__(self, device: torch.device | str = 'cpu', interval: float = 0.002):
         self.device, self.interval, self.peak = torch.device(device), interval, 0
 
     def __enter__(self):
         if self.device.type == 'cuda':
-            torch.cuda.synchronize(self.device); torch.cuda.reset_peak_memory_stats(self.device)
+            torch.cuda.synchronize(self.device)
+            torch.cuda.reset_peak_memory_stats(self.device)
             self.base = torch.cuda.memory_allocated(self.device)
             return self
-        _release_free_memory()  # so the baseline isn't inflated by what earlier work freed but the allocator kept
+        # so the baseline isn't inflated by what earlier work freed but the allocator kept
+        _release_free_memory()
         self.base = self.high = _rss()
         self.done = threading.Event()
+
         def sample():
-            while not self.done.wait(self.interval): self.high = max(self.high, _rss())
-        self.thread = threading.Thread(target=sample, daemon=True); self.thread.start()
+            while not self.done.wait(self.interval):
+                self.high = max(self.high, _rss())
+
+        self.thread = threading.Thread(target=sample, daemon=True)
+        self.thread.start()
         return self
 
     def __exit__(self, *exc):
@@ -94,35 +133,66 @@ class PeakMemory:
             torch.cuda.synchronize(self.device)
             self.peak = torch.cuda.max_memory_allocated(self.device) - self.base
         else:
-            self.done.set(); self.thread.join()
+            self.done.set()
+            self.thread.join()
             self.peak = max(self.high, _rss()) - self.base
 
 # %% ../nbs/25_bench.ipynb #238356b5
 class StepTimerCB(Callback):
-    "Record the wall time of every iteration, from the end of one to the end of the next, in `trainer.step_times`."
+    """Record the wall time of every iteration, from the end of one to the end of the next, in
+    `trainer.step_times`."""
+
     order = 100
-    def before_fit(self, trainer): trainer.step_times, self.t0 = [], time.perf_counter()
+
+    def before_fit(self, trainer):
+        trainer.step_times, self.t0 = [], time.perf_counter()
+
     def after_step(self, trainer):
         _sync(trainer.device)  # a GPU step is over when its kernels are
-        t = time.perf_counter(); trainer.step_times.append(t - self.t0); self.t0 = t
+        t = time.perf_counter()
+        trainer.step_times.append(t - self.t0)
+        self.t0 = t
 
-def _build(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDataset, callbacks) -> Trainer:
+
+def _build(
+    model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDataset, callbacks
+) -> Trainer:
     "A trainer as `train` builds it (the same `parallelism`), with only `callbacks`."
     model_cfg = replace(model_cfg, vocab_size=dataset.tokenizer.vocab_size)
     torch.manual_seed(train_cfg.seed)
-    return Trainer(GPT(model_cfg), dataset, train_cfg, callbacks, parallelism=choose_parallel(train_cfg, model_cfg))
+    return Trainer(
+        GPT(model_cfg),
+        dataset,
+        train_cfg,
+        callbacks,
+        parallelism=choose_parallel(train_cfg, model_cfg),
+    )
 
-def train_speed(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDataset,
-                steps: int = 50,  # measured steps
-                warmup: int = 10,  # steps before measuring (compilation, allocator, caches)
-                peak: float | None = None  # the device's peak FLOP/s, for MFU (None: don't report MFU)
-               ) -> dict:
-    "Training throughput of one config: median step time, tokens/s and MFU over `steps` steps; peak memory of a step."
+
+def train_speed(
+    model_cfg: GPTConfig,
+    train_cfg: TrainConfig,
+    dataset: TextDataset,
+    steps: int = 50,  # measured steps
+    warmup: int = 10,  # steps before measuring (compilation, allocator, caches)
+    peak: float | None = None,  # the device's peak FLOP/s, for MFU (None: don't report MFU)
+) -> dict:
+    """Training throughput of one config: median step time, tokens/s and MFU over `steps` steps;
+    peak memory of a step."""
+
     def make(iters, *callbacks):
-        tc = replace(train_cfg, max_iters=iters, warmup_iters=min(train_cfg.warmup_iters, iters - 1), eval_interval=10**9)
+        tc = replace(
+            train_cfg,
+            max_iters=iters,
+            warmup_iters=min(train_cfg.warmup_iters, iters - 1),
+            eval_interval=10**9,
+        )
         return tc, _build(model_cfg, tc, dataset, [LRScheduleCB(), GradClipCB(), *callbacks])
-    _, short = make(2)  # memory in a separate short run: sampling RSS during the timed steps would slow them
-    with PeakMemory(short.device) as mem: short.fit()
+
+    # memory in a separate short run: sampling RSS during the timed steps would slow them
+    _, short = make(2)
+    with PeakMemory(short.device) as mem:
+        short.fit()
     del short
     tc, trainer = make(warmup + steps, StepTimerCB())
     trainer.fit()
@@ -130,146 +200,288 @@ def train_speed(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDatas
     step = statistics.median(times)
     tokens = trainer.tokens_per_step / step
     flops = flops_per_token(trainer.model.cfg) * tokens
-    return dict(params=trainer.model.num_params(), ms_per_step=1e3 * step, tokens_per_sec=tokens,
-                tflops=flops / 1e12, mfu=flops / peak if peak else None, peak_mem_mb=mem.peak / 2**20,
-                spread=(1e3 * min(times), 1e3 * max(times)),
-                slices=trainer.parallelism.split.n if isinstance(trainer.parallelism, CPUCores) and trainer.parallelism.split else 1)
+    return dict(
+        params=trainer.model.num_params(),
+        ms_per_step=1e3 * step,
+        tokens_per_sec=tokens,
+        tflops=flops / 1e12,
+        mfu=flops / peak if peak else None,
+        peak_mem_mb=mem.peak / 2**20,
+        spread=(1e3 * min(times), 1e3 * max(times)),
+        slices=trainer.parallelism.split.n
+        if isinstance(trainer.parallelism, CPUCores) and trainer.parallelism.split
+        else 1,
+    )
 
 # %% ../nbs/25_bench.ipynb #47f88935
 class StopAtLossCB(Callback):
-    "End training at the first evaluation whose val loss is at most `target`; record when that happened."
+    """End training at the first evaluation whose val loss is at most `target`; record when that
+    happened."""
+
     order = 25
-    def __init__(self, target: float): self.target, self.hit = target, None
-    def before_fit(self, trainer): self.t0 = time.perf_counter()
+
+    def __init__(self, target: float):
+        self.target, self.hit = target, None
+
+    def before_fit(self, trainer):
+        self.t0 = time.perf_counter()
+
     def after_eval(self, trainer):
         r = trainer.eval_record
         if self.hit is None and r['val_loss'] <= self.target:
-            self.hit = dict(iter=r['iter'], val_loss=r['val_loss'], seconds=time.perf_counter() - self.t0)
+            self.hit = dict(
+                iter=r['iter'], val_loss=r['val_loss'], seconds=time.perf_counter() - self.t0
+            )
             raise CancelFitException()
 
-def time_to_loss(model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDataset, target: float) -> dict:
-    "Wall time (evaluations included) until the val loss first reaches `target`, or the full run's result if it never does."
+
+def time_to_loss(
+    model_cfg: GPTConfig, train_cfg: TrainConfig, dataset: TextDataset, target: float
+) -> dict:
+    """Wall time (evaluations included) until the val loss first reaches `target`, or the full run's
+    result if it never does."""
     stop = StopAtLossCB(target)
     t0 = time.perf_counter()
     trainer = _build(model_cfg, train_cfg, dataset, core_callbacks() + [stop])
     trainer.fit()
     evals = [(r['iter'], r['val_loss']) for r in trainer.history if 'val_loss' in r]
-    out = dict(target=target, reached=stop.hit is not None, evals=evals, total_seconds=time.perf_counter() - t0)
-    return {**out, **(stop.hit or dict(iter=trainer.iter_num, val_loss=min(v for _, v in evals), seconds=None))}
+    out = dict(
+        target=target,
+        reached=stop.hit is not None,
+        evals=evals,
+        total_seconds=time.perf_counter() - t0,
+    )
+    return {
+        **out,
+        **(
+            stop.hit or dict(iter=trainer.iter_num, val_loss=min(v for _, v in evals), seconds=None)
+        ),
+    }
 
 # %% ../nbs/25_bench.ipynb #1a29cbe2
 def generation_step_times(model: GPT, n_tokens: int, use_cache: bool, seed: int = 0) -> list[float]:
-    "Seconds spent on each of `n_tokens` generation steps from a one-token prompt, with or without the cache."
+    """Seconds spent on each of `n_tokens` generation steps from a one-token prompt, with or without
+    the cache."""
     device = next(model.parameters()).device
     idx = torch.zeros(1, 1, dtype=torch.long, device=device)
     gen = torch.Generator().manual_seed(seed)
     times, t0 = [], time.perf_counter()
     for _ in generate_ids(model, idx, n_tokens, generator=gen, use_cache=use_cache):
-        _sync(device); t1 = time.perf_counter(); times.append(t1 - t0); t0 = t1
+        _sync(device)
+        t1 = time.perf_counter()
+        times.append(t1 - t0)
+        t0 = t1
     return times
 
-def generation_speed(model: GPT,
-                     lengths: list[int],  # context lengths to report
-                     repeats: int = 3,  # runs of each kind, alternating cached and uncached
-                     window: int = 4  # steps just before each length that are pooled into its median
-                    ) -> list[dict]:
+
+def generation_speed(
+    model: GPT,
+    lengths: list[int],  # context lengths to report
+    repeats: int = 3,  # runs of each kind, alternating cached and uncached
+    window: int = 4,  # steps just before each length that are pooled into its median
+) -> list[dict]:
     "Median ms per generated token at each context length, with and without the key/value cache."
     runs = {True: [], False: []}
     for r in range(repeats):  # alternate, so both kinds meet the same background load
-        for c in (True, False): runs[c].append(generation_step_times(model, max(lengths), c, seed=r))
-    near = lambda ts, L: [t for run in ts for t in run[max(0, L - window):L]]  # step i runs on a context of i + 1 ids
-    return [dict(length=L, cached_ms=1e3 * statistics.median(near(runs[True], L)),
-                 uncached_ms=1e3 * statistics.median(near(runs[False], L))) for L in lengths]
+        for c in (True, False):
+            runs[c].append(generation_step_times(model, max(lengths), c, seed=r))
+    # step i runs on a context of i + 1 ids
+    near = lambda ts, L: [t for run in ts for t in run[max(0, L - window) : L]]
+    return [
+        dict(
+            length=L,
+            cached_ms=1e3 * statistics.median(near(runs[True], L)),
+            uncached_ms=1e3 * statistics.median(near(runs[False], L)),
+        )
+        for L in lengths
+    ]
 
 # %% ../nbs/25_bench.ipynb #3bd9ec36
 def format_table(rows: list[dict], columns: list[tuple[str, str, str]]) -> str:
-    "A markdown table of `rows`: one column per `(key, header, format)`, blank where a value is missing."
+    """A markdown table of `rows`: one column per `(key, header, format)`, blank where a value is
+    missing."""
     cell = lambda r, k, f: '' if r.get(k) is None else format(r[k], f)
     lines = ['| ' + ' | '.join(h for _, h, _ in columns) + ' |', '|' + '---:|' * len(columns)]
-    return '\n'.join(lines + ['| ' + ' | '.join(cell(r, k, f) for k, _, f in columns) + ' |' for r in rows])
+    return '\n'.join(
+        lines + ['| ' + ' | '.join(cell(r, k, f) for k, _, f in columns) + ' |' for r in rows]
+    )
 
-TRAIN_COLUMNS = [('name', 'config', ''), ('params', 'params', ','), ('ms_per_step', 'ms/step', '.1f'),
-                 ('tokens_per_sec', 'tokens/s', ',.0f'), ('mfu', 'MFU', '.1%'), ('peak_mem_mb', 'peak MB', ',.0f'),
-                 ('slices', 'slices', 'd')]
-GEN_COLUMNS = [('length', 'context', 'd'), ('cached_ms', 'cached ms/token', '.2f'), ('uncached_ms', 'uncached ms/token', '.2f')]
+
+TRAIN_COLUMNS = [
+    ('name', 'config', ''),
+    ('params', 'params', ','),
+    ('ms_per_step', 'ms/step', '.1f'),
+    ('tokens_per_sec', 'tokens/s', ',.0f'),
+    ('mfu', 'MFU', '.1%'),
+    ('peak_mem_mb', 'peak MB', ',.0f'),
+    ('slices', 'slices', 'd'),
+]
+GEN_COLUMNS = [
+    ('length', 'context', 'd'),
+    ('cached_ms', 'cached ms/token', '.2f'),
+    ('uncached_ms', 'uncached ms/token', '.2f'),
+]
+
 
 def bench_parser() -> argparse.ArgumentParser:
-    "The `minigpt-bench` argument parser: the training flags of `minigpt-train` plus what to measure."
-    p = Parser(prog='minigpt-bench', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-                description="Measure training tokens/s, MFU, peak memory, time to a target val loss and generation speed.",
-                epilog="Examples: minigpt-bench | minigpt-bench --preset nanogpt-cpu --target-loss 1.886 | "
-                       "minigpt-bench --suite scaling --json bench.json | minigpt-bench --suite gpu")
-    p.add_argument('--suite', choices=('run', 'scaling', 'generate', 'gpu'), default='run',
-                   help="run: the given config; scaling: the three model presets and a context sweep; generate: "
-                        "cached vs uncached generation; gpu: nanoGPT's baby GPT, compiled, bf16, on CUDA")
+    """The `minigpt-bench` argument parser: the training flags of `minigpt-train` plus what to
+    measure."""
+    p = Parser(
+        prog='minigpt-bench',
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Measure training tokens/s, MFU, peak memory, time to a target val loss and "
+                    "generation speed.",
+        epilog="Examples: minigpt-bench | minigpt-bench --preset nanogpt-cpu --target-loss 1.886 | "
+        "minigpt-bench --suite scaling --json bench.json | minigpt-bench --suite gpu",
+    )
+    p.add_argument(
+        '--suite',
+        choices=('run', 'scaling', 'generate', 'gpu'),
+        default='run',
+        help="run: the given config; scaling: the three model presets and a context sweep; "
+             "generate: "
+        "cached vs uncached generation; gpu: nanoGPT's baby GPT, compiled, bf16, on CUDA",
+    )
     p.add_argument('--steps', type=int, default=50, help="measured training steps (after --warmup)")
     p.add_argument('--warmup', type=int, default=10, help="unmeasured steps first")
-    p.add_argument('--target-loss', type=float, default=None, help="also train until the val loss reaches this and time it")
-    p.add_argument('--generate', action='store_true', help="also time generation with and without the cache")
+    p.add_argument(
+        '--target-loss',
+        type=float,
+        default=None,
+        help="also train until the val loss reaches this and time it",
+    )
+    p.add_argument(
+        '--generate', action='store_true', help="also time generation with and without the cache"
+    )
     p.add_argument('--repeats', type=int, default=3, help="generation runs of each kind")
     p.add_argument('--json', metavar='PATH', default=None, help="write the results here as JSON")
-    p.add_argument('--preset', metavar='NAME', default=argparse.SUPPRESS, help=f"model and training settings: {', '.join(PRESETS)} (default: cpu)")
-    p.add_argument('--config', metavar='FILE', default=argparse.SUPPRESS, help="JSON or TOML file with 'model' and/or 'train' sections")
+    p.add_argument(
+        '--preset',
+        metavar='NAME',
+        default=argparse.SUPPRESS,
+        help=f"model and training settings: {', '.join(PRESETS)} (default: cpu)",
+    )
+    p.add_argument(
+        '--config',
+        metavar='FILE',
+        default=argparse.SUPPRESS,
+        help="JSON or TOML file with 'model' and/or 'train' sections",
+    )
     add_config_flags(p, GPTConfig, skip=('vocab_size',), defaults=GPTConfig.preset('cpu'))
     add_config_flags(p, TrainConfig, skip=('out_dir',), defaults=TrainConfig.preset('cpu'))
     return p
 
+
 _BENCH_ARGS = ('suite', 'steps', 'warmup', 'target_loss', 'generate', 'repeats', 'json')
 
+
 def _configs(args: argparse.Namespace, **overrides) -> tuple[GPTConfig, TrainConfig]:
-    ns = argparse.Namespace(**{**{k: v for k, v in vars(args).items() if k not in _BENCH_ARGS}, **overrides})
+    ns = argparse.Namespace(
+        **{**{k: v for k, v in vars(args).items() if k not in _BENCH_ARGS}, **overrides}
+    )
     return configs_from_args(ns)
 
 # %% ../nbs/25_bench.ipynb #dea0a917
 def c_compiler() -> str | None:
-    "The C compiler `torch.compile` would build its CPU kernels with ($CC, cc, gcc or clang), or None."
-    return next((path for name in (os.environ.get('CC'), 'cc', 'gcc', 'clang') if name and (path := shutil.which(name))),
-                None)
+    """The C compiler `torch.compile` would build its CPU kernels with ($CC, cc, gcc or clang), or
+    None."""
+    return next(
+        (
+            path
+            for name in (os.environ.get('CC'), 'cc', 'gcc', 'clang')
+            if name and (path := shutil.which(name))
+        ),
+        None,
+    )
 
-def run_suite(args: argparse.Namespace,
-              save: Callable[[dict], None] | None = None  # called with the results so far after each measurement
-             ) -> dict:
-    "Run the measurements `args` ask for; return them as a JSON-ready dict (and print their tables)."
+
+def run_suite(
+    args: argparse.Namespace,
+    save: Callable[[dict], None]
+    | None = None,  # called with the results so far after each measurement
+) -> dict:
+    """Run the measurements `args` ask for; return them as a JSON-ready dict (and print their
+    tables)."""
     save = save or (lambda out: None)
     notes = []
     if getattr(args, 'compile', False) and c_compiler() is None:
         args = argparse.Namespace(**{**vars(args), 'compile': False})
-        notes.append("torch.compile needs a C compiler and none was found ($CC, cc, gcc, clang): measured eager")
+        notes.append(
+            "torch.compile needs a C compiler and none was found ($CC, cc, gcc, clang): measured "
+            "eager"
+        )
     model_cfg, train_cfg = _configs(args)
     device = resolve_device(train_cfg.device)
     ds = TextDataset.from_file(train_cfg.data)
-    dtype = resolve_dtype(train_cfg.dtype, device)  # MFU against the peak of the precision the matmuls run in
-    out = dict(machine=machine_info(device), dtype=str(dtype).removeprefix('torch.'),
-               peak_tflops=peak_flops(device, dtype=dtype) / 1e12, notes=notes)
+    # MFU against the peak of the precision the matmuls run in
+    dtype = resolve_dtype(train_cfg.dtype, device)
+    out = dict(
+        machine=machine_info(device),
+        dtype=str(dtype).removeprefix('torch.'),
+        peak_tflops=peak_flops(device, dtype=dtype) / 1e12,
+        notes=notes,
+    )
     print(f"{out['machine']}\npeak: {out['peak_tflops']:.3f} TFLOP/s (large {out['dtype']} matmul)")
     save(out)
     peak = out['peak_tflops'] * 1e12
     if args.suite in ('run', 'gpu'):
-        try: speed = train_speed(model_cfg, train_cfg, ds, args.steps, args.warmup, peak)
-        except Exception as e:  # a compiler toolchain that fails on this machine: say so, measure eager
-            if not train_cfg.compile: raise
-            notes.append(f"torch.compile failed ({type(e).__name__}: {str(e).splitlines()[0][:200]}): measured eager")
+        try:
+            speed = train_speed(model_cfg, train_cfg, ds, args.steps, args.warmup, peak)
+        # a compiler toolchain that fails on this machine: say so, measure eager
+        except Exception as e:
+            if not train_cfg.compile:
+                raise
+            notes.append(
+                f"torch.compile failed ({type(e).__name__}: {str(e).splitlines()[0][:200]}): "
+                "measured eager"
+            )
             args = argparse.Namespace(**{**vars(args), 'compile': False})
             model_cfg, train_cfg = _configs(args)
             speed = train_speed(model_cfg, train_cfg, ds, args.steps, args.warmup, peak)
-        out['train'] = [dict(name=getattr(args, 'preset', 'cpu'), compiled=train_cfg.compile, **speed)]
+        out['train'] = [
+            dict(name=getattr(args, 'preset', 'cpu'), compiled=train_cfg.compile, **speed)
+        ]
         print(format_table(out['train'], TRAIN_COLUMNS))
         save(out)
         if args.target_loss is not None:
             out['time_to_loss'] = r = time_to_loss(model_cfg, train_cfg, ds, args.target_loss)
-            print(f"val loss {r['val_loss']:.4f} at step {r['iter']}" + (f", reached {args.target_loss} after {r['seconds']:.1f} s"
-                  if r['reached'] else f": {args.target_loss} not reached in {train_cfg.max_iters} steps"))
+            print(
+                f"val loss {r['val_loss']:.4f} at step {r['iter']}"
+                + (
+                    f", reached {args.target_loss} after {r['seconds']:.1f} s"
+                    if r['reached']
+                    else f": {args.target_loss} not reached in {train_cfg.max_iters} steps"
+                )
+            )
             save(out)
     if args.suite == 'scaling':
         rows = []
-        for T in (32, 64, 128, 256, 512):  # the cpu model at growing contexts, the same tokens per step
+        # the cpu model at growing contexts, the same tokens per step
+        for T in (32, 64, 128, 256, 512):
             m, t = _configs(args, block_size=T, batch_size=max(1, 3072 // T), device=str(device))
-            rows.append(dict(name=f'block {T}', kind='context', block_size=T, **train_speed(m, t, ds, args.steps, args.warmup, peak)))
+            rows.append(
+                dict(
+                    name=f'block {T}',
+                    kind='context',
+                    block_size=T,
+                    **train_speed(m, t, ds, args.steps, args.warmup, peak),
+                )
+            )
             print(format_table(rows[-1:], TRAIN_COLUMNS))
             save({**out, 'scaling': rows})
-        for name, batch, steps in (('small', 96, args.steps), ('medium', 12, max(3, args.steps // 5)), ('gpt2-small', 3, 3)):
+        for name, batch, steps in (
+            ('small', 96, args.steps),
+            ('medium', 12, max(3, args.steps // 5)),
+            ('gpt2-small', 3, 3),
+        ):
             m, t = _configs(args, preset=name, batch_size=batch, dropout=0.0, device=str(device))
-            rows.append(dict(name=name, kind='size', **train_speed(m, t, ds, steps, min(args.warmup, 2), peak)))
+            rows.append(
+                dict(
+                    name=name,
+                    kind='size',
+                    **train_speed(m, t, ds, steps, min(args.warmup, 2), peak),
+                )
+            )
             print(format_table(rows[-1:], TRAIN_COLUMNS))
             save({**out, 'scaling': rows})
         out['scaling'] = rows
@@ -277,31 +489,52 @@ def run_suite(args: argparse.Namespace,
         torch.manual_seed(0)
         cfg = replace(model_cfg, vocab_size=ds.tokenizer.vocab_size, dropout=0.0)
         model = GPT(cfg).to(device).eval()
-        lengths = sorted({max(1, int(cfg.block_size * f)) for f in (0.125, 0.25, 0.5, 1.0, 1.25, 1.5)})
-        precision = nullcontext() if dtype == torch.float32 else torch.autocast(device.type, dtype=dtype)
-        with precision: out['generate'] = generation_speed(model, lengths, args.repeats)  # in the run's precision
-        print(f"generation in {out['dtype']}, {cfg.pos_emb} positions, block_size {cfg.block_size}:\n"
-              + format_table(out['generate'], GEN_COLUMNS))
+        lengths = sorted(
+            {max(1, int(cfg.block_size * f)) for f in (0.125, 0.25, 0.5, 1.0, 1.25, 1.5)}
+        )
+        precision = (
+            nullcontext() if dtype == torch.float32 else torch.autocast(device.type, dtype=dtype)
+        )
+        # in the run's precision
+        with precision:
+            out['generate'] = generation_speed(model, lengths, args.repeats)
+        print(
+            f"generation in {out['dtype']}, {cfg.pos_emb} positions, block_size {cfg.block_size}:\n"
+            + format_table(out['generate'], GEN_COLUMNS)
+        )
         save(out)
-    for note in notes: print(f"note: {note}")
+    for note in notes:
+        print(f"note: {note}")
     return out
+
 
 def bench_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-bench`; returns the exit code."
     args = bench_parser().parse_args(argv)
-    if args.suite == 'gpu':  # nanoGPT's baby GPT on one GPU, as in the reference figures: compiled, bf16
-        for k, v in dict(preset='medium', device='cuda', compile=True, dtype='bfloat16').items(): setattr(args, k, getattr(args, k, v))
+    # nanoGPT's baby GPT on one GPU, as in the reference figures: compiled, bf16
+    if args.suite == 'gpu':
+        for k, v in dict(preset='medium', device='cuda', compile=True, dtype='bfloat16').items():
+            setattr(args, k, getattr(args, k, v))
         args.steps, args.target_loss = max(args.steps, 100), args.target_loss or 1.47
     return run_command('minigpt-bench', lambda: _bench(args))
 
+
 def _bench(args: argparse.Namespace) -> int:
-    if resolve_device(getattr(args, 'device', 'auto')).type == 'cpu': keep_freed_memory()  # as minigpt-train does
-    def save(out: dict):  # after every measurement, so a run stopped by a time limit keeps what it measured
-        if not args.json: return
+    # as minigpt-train does
+    if resolve_device(getattr(args, 'device', 'auto')).type == 'cpu':
+        keep_freed_memory()
+
+    def save(
+        out: dict,
+    ):  # after every measurement, so a run stopped by a time limit keeps what it measured
+        if not args.json:
+            return
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)
         Path(args.json).write_text(json.dumps(out, indent=1))
+
     save(run_suite(args, save))
     return 0
+
 
 def bench_cli():
     "Console-script wrapper of `bench_main`."

@@ -13,20 +13,25 @@ __all__ = ['EVENTS', 'CancelStepException', 'CancelFitException', 'Callback', 'k
 # %% ../nbs/10_callbacks.ipynb #5799ff95
 EVENTS = ('before_fit', 'before_batch', 'after_loss', 'after_backward', 'after_step', 'after_fit')
 
+
 class CancelStepException(Exception):
     "Raised by a callback to skip the optimizer step of this iteration."
+
 
 class CancelFitException(Exception):
     "Raised by a callback to end training cleanly."
 
+
 class Callback:
     "Base class: override the methods of the events you need; lower `order` runs first."
+
     order = 0
     fires: tuple[str, ...] = ()  # events this callback fires itself, beyond `EVENTS`
 
 # %% ../nbs/10_callbacks.ipynb #f3622660
 def known_events() -> tuple[str, ...]:
-    "`EVENTS`, then every event a `Callback` class (of any module imported so far) declares in `fires`."
+    """`EVENTS`, then every event a `Callback` class (of any module imported so far) declares in
+    `fires`."""
     extra, classes = [], [Callback]
     while classes:
         cls = classes.pop(0)
@@ -34,23 +39,36 @@ def known_events() -> tuple[str, ...]:
         extra += [e for e in cls.fires if e not in EVENTS and e not in extra]
     return EVENTS + tuple(extra)
 
+
 def check_callbacks(callbacks) -> list:
-    "Return `callbacks` sorted by `order`; refuse one with a method named like an event that no callback fires."
+    """Return `callbacks` sorted by `order`; refuse one with a method named like an event that no
+    callback fires."""
     known = known_events()
     for cb in callbacks:
-        methods = [n for n in dir(cb) if n.startswith(('before_', 'after_')) and callable(getattr(cb, n))]
+        methods = [
+            n for n in dir(cb) if n.startswith(('before_', 'after_')) and callable(getattr(cb, n))
+        ]
         if unknown := [n for n in methods if n not in known]:
-            raise ValueError(f"{type(cb).__name__} has method(s) {', '.join(unknown)} named like events, but no "
-                             f"event has that name; the events are {', '.join(known)}.")
+            raise ValueError(
+                f"{type(cb).__name__} has method(s) {', '.join(unknown)} named like events, but no "
+                f"event has that name; the events are {', '.join(known)}."
+            )
     return sorted(callbacks, key=lambda cb: cb.order)
 
+
 def fire(loop, callbacks: list, event: str):
-    "Call method `event` of each callback with `loop`; an error is re-raised with a note naming the callback."
+    """Call method `event` of each callback with `loop`; an error is re-raised with a note naming
+    the callback."""
     for cb in callbacks:
         method = getattr(cb, event, None)
-        if method is None: continue
-        try: method(loop)
-        except (CancelStepException, CancelFitException): raise
+        if method is None:
+            continue
+        try:
+            method(loop)
+        except (CancelStepException, CancelFitException):
+            raise
         except Exception as e:
-            if hasattr(e, 'add_note'): e.add_note(f"(raised in {type(cb).__name__}.{event})")  # Python 3.11+
+            # Python 3.11+
+            if hasattr(e, 'add_note'):
+                e.add_note(f"(raised in {type(cb).__name__}.{event})")
             raise

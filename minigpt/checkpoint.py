@@ -26,42 +26,71 @@ __all__ = ['CHECKPOINT_FORMAT', 'ADAPTER_FORMAT', 'KINDS', 'STATE_FIELDS', 'RESU
 CHECKPOINT_FORMAT = 'minigpt-checkpoint-v1'
 ADAPTER_FORMAT = 'minigpt-lora-adapter-v1'  # LoRA weights and the identity of their base model
 KINDS = ('model', 'adapter', 'merged', 'int8', 'imported')
-_ORIGIN = {'adapter': 'base', 'merged': 'merged_from', 'imported': 'imported_from'}  # where the weights came from
-STATE_FIELDS = ('optimizer', 'scaler', 'iter_num', 'best_val_loss', 'elapsed', 'rng')  # what a resume needs
-RESUME_FIELDS = ('model', 'model_config', 'tokenizer', 'train_config', 'optimizer', 'scaler', 'iter_num',
-                 'best_val_loss', 'rng')
+# where the weights came from
+_ORIGIN = {'adapter': 'base', 'merged': 'merged_from', 'imported': 'imported_from'}
+# what a resume needs
+STATE_FIELDS = ('optimizer', 'scaler', 'iter_num', 'best_val_loss', 'elapsed', 'rng')
+RESUME_FIELDS = (
+    'model',
+    'model_config',
+    'tokenizer',
+    'train_config',
+    'optimizer',
+    'scaler',
+    'iter_num',
+    'best_val_loss',
+    'rng',
+)
+
 
 class CheckpointError(RuntimeError):
     "A checkpoint that can't be written, read, or used, with a message saying what to do."
+
     exit_code = 1  # a command that meets it exits with 1: a missing, damaged or unsuitable file
+
 
 def checkpoint_kind(ckpt) -> str | None:
     "Which of `KINDS` a loaded checkpoint is (None: not a minigpt checkpoint)."
-    if not isinstance(ckpt, dict): return None
-    if ckpt.get('format') == ADAPTER_FORMAT: return 'adapter'
-    if ckpt.get('format') != CHECKPOINT_FORMAT: return None
-    if ckpt.get('quantized'): return 'int8'
+    if not isinstance(ckpt, dict):
+        return None
+    if ckpt.get('format') == ADAPTER_FORMAT:
+        return 'adapter'
+    if ckpt.get('format') != CHECKPOINT_FORMAT:
+        return None
+    if ckpt.get('quantized'):
+        return 'int8'
     return next((kind for kind in ('merged', 'imported') if _ORIGIN[kind] in ckpt), 'model')
 
+
 def check_kind(ckpt: dict, expect: str = 'model', name: str = 'The checkpoint'):
-    "Raise `CheckpointError` unless `ckpt` is a minigpt file of the kind `expect`ed: 'model', 'adapter' or 'any'."
+    """Raise `CheckpointError` unless `ckpt` is a minigpt file of the kind `expect`ed: 'model',
+    'adapter' or 'any'."""
     kind = checkpoint_kind(ckpt)
     if kind is None:
-        raise CheckpointError(f"{name} is not a minigpt checkpoint (no '{CHECKPOINT_FORMAT}' format marker).")
+        raise CheckpointError(
+            f"{name} is not a minigpt checkpoint (no '{CHECKPOINT_FORMAT}' format marker)."
+        )
     if expect == 'model' and kind == 'adapter':
-        raise CheckpointError(f"{name} is a LoRA adapter, not a full model: load it on top of its base model "
-                              "(minigpt-sample --checkpoint BASE --adapter ADAPTER), or merge the two with "
-                              "minigpt-merge BASE ADAPTER.")
+        raise CheckpointError(
+            f"{name} is a LoRA adapter, not a full model: load it on top of its base model "
+            "(minigpt-sample --checkpoint BASE --adapter ADAPTER), or merge the two with "
+            "minigpt-merge BASE ADAPTER."
+        )
     if expect == 'adapter' and kind != 'adapter':
-        raise CheckpointError(f"{name} is a full model, not a LoRA adapter; make an adapter with "
-                              "minigpt-train --init-from BASE --lora-rank R.")
+        raise CheckpointError(
+            f"{name} is a full model, not a LoRA adapter; make an adapter with "
+            "minigpt-train --init-from BASE --lora-rank R."
+        )
 
 # %% ../nbs/09_checkpoint.ipynb #8f8ffce5
-def atomic_write(path: str | Path,
-                 write: Callable,  # called with the open binary file; writes the contents
-                 what: str = 'checkpoint',  # what the file is, for the error message
-                 hint: str = 'choose a writable --out directory'):
-    "Write `path` via a temp file in the same folder, fsync and rename, so it is never left half-written."
+def atomic_write(
+    path: str | Path,
+    write: Callable,  # called with the open binary file; writes the contents
+    what: str = 'checkpoint',  # what the file is, for the error message
+    hint: str = 'choose a writable --out directory',
+):
+    """Write `path` via a temp file in the same folder, fsync and rename, so it is never left
+    half-written."""
     path = Path(path)
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     try:
@@ -72,18 +101,26 @@ def atomic_write(path: str | Path,
             os.fsync(f.fileno())
         os.replace(tmp, path)
         dir_fd = os.open(path.parent, os.O_RDONLY)
-        try: os.fsync(dir_fd)  # make the rename itself durable
-        finally: os.close(dir_fd)
+        try:
+            os.fsync(dir_fd)  # make the rename itself durable
+        finally:
+            os.close(dir_fd)
     except (OSError, RuntimeError) as e:
-        try: tmp.unlink(missing_ok=True)
-        except OSError: pass
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e).splitlines()[0]
-        raise CheckpointError(f"Could not write {what} {path}: {reason}. Any previous {what} there is intact; "
-                              f"free some disk space or {hint}.") from None
+        raise CheckpointError(
+            f"Could not write {what} {path}: {reason}. Any previous {what} there is intact; "
+            f"free some disk space or {hint}."
+        ) from None
+
 
 def atomic_save(obj, path: str | Path):
     "`torch.save` `obj` to `path` with `atomic_write`."
     atomic_write(path, lambda f: torch.save(obj, f))
+
 
 def save_checkpoint(ckpt: dict, path: str | Path) -> Path:
     "Write a checkpoint dict (from `checkpoint_dict`) to `path` atomically; return the path."
@@ -91,24 +128,36 @@ def save_checkpoint(ckpt: dict, path: str | Path) -> Path:
     atomic_save(ckpt, path)
     return Path(path)
 
-def load_checkpoint(path: str | Path, map_location: str | torch.device = 'cpu',
-                    expect: str = 'model'  # the kind wanted: 'model' (anything but an adapter), 'adapter' or 'any'
-                   ) -> dict:
-    "Load a minigpt checkpoint with `weights_only=True`; missing, corrupt, unsafe or wrong-kind files raise."
+
+def load_checkpoint(
+    path: str | Path,
+    map_location: str | torch.device = 'cpu',
+    expect: str = 'model',  # the kind wanted: 'model' (anything but an adapter), 'adapter' or 'any'
+) -> dict:
+    """Load a minigpt checkpoint with `weights_only=True`; missing, corrupt, unsafe or wrong-kind
+    files raise."""
     path = Path(path)
     if not path.is_file():
-        raise CheckpointError(f"Checkpoint not found: {path}. Check the path (runs save to checkpoints/best.pt "
-                              "and last.pt).")
-    try: ckpt = torch.load(path, map_location=map_location, weights_only=True)
+        raise CheckpointError(
+            f"Checkpoint not found: {path}. Check the path (runs save to checkpoints/best.pt "
+            "and last.pt)."
+        )
+    try:
+        ckpt = torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as e:
         blocked = [line.strip() for line in str(e).splitlines() if 'GLOBAL' in line]
         why = f" ({blocked[0]})" if blocked else ''
-        raise CheckpointError(f"Refused to load {path}: it is corrupt or holds Python objects other than tensors "
-                              f"and plain containers, which could run code when unpickled{why}. Only load "
-                              "checkpoints you trust.") from None
-    except Exception as e:  # random bytes fail anywhere in the unpickler (EOFError, IndexError, ...)
+        raise CheckpointError(
+            f"Refused to load {path}: it is corrupt or holds Python objects other than tensors "
+            f"and plain containers, which could run code when unpickled{why}. Only load "
+            "checkpoints you trust."
+        ) from None
+    # random bytes fail anywhere in the unpickler (EOFError, IndexError, ...)
+    except Exception as e:
         detail = (str(e).strip().splitlines() or [type(e).__name__])[0]
-        raise CheckpointError(f"{path} is not a readable checkpoint (truncated or corrupt): {detail}.") from None
+        raise CheckpointError(
+            f"{path} is not a readable checkpoint (truncated or corrupt): {detail}."
+        ) from None
     check_kind(ckpt, expect, str(path))
     return ckpt
 
@@ -117,126 +166,189 @@ def clean_state_dict(sd: dict) -> dict:
     "Strip `_orig_mod.` and `module.` prefixes that wrappers add to parameter names."
     out = {}
     for k, v in sd.items():
-        while k.startswith(('_orig_mod.', 'module.')): k = k.split('.', 1)[1]
+        while k.startswith(('_orig_mod.', 'module.')):
+            k = k.split('.', 1)[1]
         out[k] = v
     return out
+
 
 def _plain(x) -> dict | None:
     "A config or tokenizer as a plain dict (dicts pass through)."
     return x if x is None or isinstance(x, dict) else x.to_dict()
 
-def checkpoint_dict(kind: str,  # one of `KINDS`
-                    weights: dict[str, torch.Tensor],  # a state dict (wrapper prefixes are removed)
-                    model_config: GPTConfig | dict,
-                    tokenizer: Tokenizer | dict,
-                    train_config: TrainConfig | dict | None = None,  # the run's settings, as trained
-                    state: dict | None = None,  # resume state: some of `STATE_FIELDS`
-                    origin: dict | str | None = None  # adapter: its base; merged: what was merged; imported: source
-                   ) -> dict:
-    "The one way a checkpoint dict is built: the format marker, plain configs and tokenizer, and the kind's fields."
-    if kind not in KINDS: raise ValueError(f"Unknown checkpoint kind {kind!r}; the kinds are {', '.join(KINDS)}.")
+
+def checkpoint_dict(
+    kind: str,  # one of `KINDS`
+    weights: dict[str, torch.Tensor],  # a state dict (wrapper prefixes are removed)
+    model_config: GPTConfig | dict,
+    tokenizer: Tokenizer | dict,
+    train_config: TrainConfig | dict | None = None,  # the run's settings, as trained
+    state: dict | None = None,  # resume state: some of `STATE_FIELDS`
+    origin: dict
+    | str
+    | None = None,  # adapter: its base; merged: what was merged; imported: source
+) -> dict:
+    """The one way a checkpoint dict is built: the format marker, plain configs and tokenizer, and
+    the kind's fields."""
+    if kind not in KINDS:
+        raise ValueError(f"Unknown checkpoint kind {kind!r}; the kinds are {', '.join(KINDS)}.")
     if (origin is None) == (kind in _ORIGIN):
-        raise ValueError(f"A {kind} checkpoint {'needs' if kind in _ORIGIN else 'takes no'} origin.")
+        raise ValueError(
+            f"A {kind} checkpoint {'needs' if kind in _ORIGIN else 'takes no'} origin."
+        )
     if unknown := sorted(set(state or {}) - set(STATE_FIELDS)):
-        raise ValueError(f"Unknown resume state field(s) {', '.join(unknown)}; known: {', '.join(STATE_FIELDS)}.")
-    ckpt = {'format': ADAPTER_FORMAT if kind == 'adapter' else CHECKPOINT_FORMAT,
-            'model': clean_state_dict(weights),
-            'model_config': _plain(model_config),
-            'tokenizer': _plain(tokenizer)}
-    if kind == 'int8': ckpt['quantized'] = 'int8'
-    if train_config is not None: ckpt['train_config'] = _plain(train_config)
+        raise ValueError(
+            f"Unknown resume state field(s) {', '.join(unknown)}; known: {', '.join(STATE_FIELDS)}."
+        )
+    ckpt = {
+        'format': ADAPTER_FORMAT if kind == 'adapter' else CHECKPOINT_FORMAT,
+        'model': clean_state_dict(weights),
+        'model_config': _plain(model_config),
+        'tokenizer': _plain(tokenizer),
+    }
+    if kind == 'int8':
+        ckpt['quantized'] = 'int8'
+    if train_config is not None:
+        ckpt['train_config'] = _plain(train_config)
     ckpt.update(state or {})
-    if origin is not None: ckpt[_ORIGIN[kind]] = origin
+    if origin is not None:
+        ckpt[_ORIGIN[kind]] = origin
     return ckpt
 
+
 def weight_differences(model: torch.nn.Module, state_dict: dict[str, torch.Tensor]) -> list[str]:
-    "What keeps `state_dict` from loading into `model`: each missing name, unexpected name and shape mismatch."
+    """What keeps `state_dict` from loading into `model`: each missing name, unexpected name and
+    shape mismatch."""
     want = model.state_dict()
-    out = [f"{k}: shape {tuple(state_dict[k].shape)} in the file vs {tuple(want[k].shape)} in the model"
-           for k in want if k in state_dict and state_dict[k].shape != want[k].shape]
-    if missing := [k for k in want if k not in state_dict]: out.append(f"missing: {', '.join(missing)}")
-    if unexpected := [k for k in state_dict if k not in want]: out.append(f"unexpected: {', '.join(unexpected)}")
+    out = [
+        f"{k}: shape {tuple(state_dict[k].shape)} in the file vs {tuple(want[k].shape)} in the "
+        "model"
+        for k in want
+        if k in state_dict and state_dict[k].shape != want[k].shape
+    ]
+    if missing := [k for k in want if k not in state_dict]:
+        out.append(f"missing: {', '.join(missing)}")
+    if unexpected := [k for k in state_dict if k not in want]:
+        out.append(f"unexpected: {', '.join(unexpected)}")
     return out
 
-def check_fields(ckpt: dict, fields=('model', 'model_config', 'tokenizer'), what: str = 'checkpoint'):
+
+def check_fields(
+    ckpt: dict, fields=('model', 'model_config', 'tokenizer'), what: str = 'checkpoint'
+):
     "Raise `CheckpointError` naming every field of `fields` that `ckpt` lacks."
     if missing := [f for f in fields if f not in ckpt]:
-        why = ("a merged model starts new runs with --init-from but can't be resumed" if 'merged_from' in ckpt
-               else "it was not written by this version of minigpt-train or is damaged")
+        why = (
+            "a merged model starts new runs with --init-from but can't be resumed"
+            if 'merged_from' in ckpt
+            else "it was not written by this version of minigpt-train or is damaged"
+        )
         raise CheckpointError(f"The {what} lacks field(s) {', '.join(missing)}; {why}.")
+
 
 def resume_state(ckpt: dict) -> dict:
     "The resume fields (`STATE_FIELDS`) a checkpoint holds."
     return {k: ckpt[k] for k in STATE_FIELDS if k in ckpt}
+
 
 def checkpoint_configs(ckpt: dict) -> tuple[GPTConfig, TrainConfig]:
     "The model and training configs a checkpoint was written with."
     check_fields(ckpt, ('model_config', 'train_config'))
     train = dict(ckpt['train_config'])
     train.pop('block_size', None)  # before 2026-12, TrainConfig repeated the model's block_size
-    try: return GPTConfig.from_dict(ckpt['model_config']), TrainConfig.from_dict(train)
-    except (TypeError, ConfigError) as e: raise CheckpointError(f"The checkpoint's configs are invalid: {e}") from None
+    try:
+        return GPTConfig.from_dict(ckpt['model_config']), TrainConfig.from_dict(train)
+    except (TypeError, ConfigError) as e:
+        raise CheckpointError(f"The checkpoint's configs are invalid: {e}") from None
+
 
 def checkpoint_tokenizer(ckpt: dict) -> Tokenizer:
     "The tokenizer a checkpoint holds, checked against its model config's vocabulary."
     check_fields(ckpt)
-    try: cfg, tokenizer = GPTConfig.from_dict(ckpt['model_config']), tokenizer_from_dict(ckpt['tokenizer'])
+    try:
+        cfg, tokenizer = (
+            GPTConfig.from_dict(ckpt['model_config']),
+            tokenizer_from_dict(ckpt['tokenizer']),
+        )
     except (TypeError, ValueError) as e:
         raise CheckpointError(f"The checkpoint's config or tokenizer is invalid: {e}") from None
     if tokenizer.vocab_size != cfg.vocab_size:
-        raise CheckpointError(f"The checkpoint's tokenizer has {tokenizer.vocab_size} tokens but its model config "
-                              f"says vocab_size {cfg.vocab_size}; the file is inconsistent.")
+        raise CheckpointError(
+            f"The checkpoint's tokenizer has {tokenizer.vocab_size} tokens but its model config "
+            f"says vocab_size {cfg.vocab_size}; the file is inconsistent."
+        )
     return tokenizer
 
 # %% ../nbs/09_checkpoint.ipynb #4cb97ed0
-def build_model(ckpt: dict,  # a loaded checkpoint of any kind but an adapter
-                device: str | torch.device = 'cpu',
-                convert: Callable[[GPT], GPT] | None = None,  # rewrites the layers before loading (int8 files)
-                dropout: float | None = None  # a new dropout rate (fine-tuning may change it; nothing else)
-               ) -> tuple[GPT, Tokenizer]:
-    "The model (in eval mode) and tokenizer a checkpoint holds: the only place a `GPT` is made from a file."
+def build_model(
+    ckpt: dict,  # a loaded checkpoint of any kind but an adapter
+    device: str | torch.device = 'cpu',
+    convert: Callable[[GPT], GPT] | None = None,  # rewrites the layers before loading (int8 files)
+    dropout: float | None = None,  # a new dropout rate (fine-tuning may change it; nothing else)
+) -> tuple[GPT, Tokenizer]:
+    """The model (in eval mode) and tokenizer a checkpoint holds: the only place a `GPT` is made
+    from a file."""
     check_kind(ckpt, 'model')
     if checkpoint_kind(ckpt) == 'int8' and convert is None:
-        raise CheckpointError(f"The checkpoint holds an {ckpt['quantized']} model, for sampling and evaluation "
-                              "(minigpt-sample and minigpt-eval load it, as does "
-                              "minigpt.inference.load_for_inference); train or fine-tune from the float "
-                              "checkpoint it was made from.")
+        raise CheckpointError(
+            f"The checkpoint holds an {ckpt['quantized']} model, for sampling and evaluation "
+            "(minigpt-sample and minigpt-eval load it, as does "
+            "minigpt.inference.load_for_inference); train or fine-tune from the float "
+            "checkpoint it was made from."
+        )
     tokenizer = checkpoint_tokenizer(ckpt)
     cfg, weights = GPTConfig.from_dict(ckpt['model_config']), clean_state_dict(ckpt['model'])
-    if dropout is not None: cfg = GPTConfig.from_dict({**cfg.to_dict(), 'dropout': dropout})
+    if dropout is not None:
+        cfg = GPTConfig.from_dict({**cfg.to_dict(), 'dropout': dropout})
     if convert is None:
         model = GPT(cfg)
         if diffs := weight_differences(model, weights):
-            raise CheckpointError(f"The checkpoint's weights don't match its model config: {'; '.join(diffs)}.")
+            raise CheckpointError(
+                f"The checkpoint's weights don't match its model config: {'; '.join(diffs)}."
+            )
         model.load_state_dict(weights)
     else:
-        with torch.device('meta'): model = convert(GPT(cfg))  # shapes only; the weights come from the file
-        try: model.load_state_dict(weights, assign=True)
+        # shapes only; the weights come from the file
+        with torch.device('meta'):
+            model = convert(GPT(cfg))
+        try:
+            model.load_state_dict(weights, assign=True)
         except RuntimeError as e:
             detail = str(e).splitlines()[0]
-            raise CheckpointError(f"The checkpoint's weights don't fit its config: {detail}") from None
+            raise CheckpointError(
+                f"The checkpoint's weights don't fit its config: {detail}"
+            ) from None
     return model.to(device).eval(), tokenizer
 
-def load_model(source: str | Path | dict, device: str | torch.device = 'cpu') -> tuple[GPT, Tokenizer, dict]:
-    "Model (in eval mode), tokenizer and raw dict from a checkpoint path or an already-loaded checkpoint."
+
+def load_model(
+    source: str | Path | dict, device: str | torch.device = 'cpu'
+) -> tuple[GPT, Tokenizer, dict]:
+    """Model (in eval mode), tokenizer and raw dict from a checkpoint path or an already-loaded
+    checkpoint."""
     ckpt = source if isinstance(source, dict) else load_checkpoint(source, map_location='cpu')
     return (*build_model(ckpt, device), ckpt)
 
 # %% ../nbs/09_checkpoint.ipynb #2c2a5a99
 def model_from_checkpoint(ckpt: dict) -> tuple[GPT, Tokenizer]:
     "The old name of `build_model` (until 0.2)."
-    warnings.warn("model_from_checkpoint is now build_model.",
-                  DeprecationWarning, stacklevel=2)
+    warnings.warn("model_from_checkpoint is now build_model.", DeprecationWarning, stacklevel=2)
     return build_model(ckpt)
+
 
 def make_checkpoint(trainer) -> dict:
     "The old way to checkpoint a trainer (until 0.2): now `trainer.checkpoint()`."
-    warnings.warn("make_checkpoint(trainer) is now trainer.checkpoint().",
-                  DeprecationWarning, stacklevel=2)
+    warnings.warn(
+        "make_checkpoint(trainer) is now trainer.checkpoint().", DeprecationWarning, stacklevel=2
+    )
     return trainer.checkpoint()
+
 
 def restore_checkpoint(trainer, ckpt: dict):
     "The old way to restore a trainer (until 0.2): now `trainer.restore(ckpt)`."
-    warnings.warn("restore_checkpoint(trainer, ckpt) is now trainer.restore(ckpt).",
-                  DeprecationWarning, stacklevel=2)
+    warnings.warn(
+        "restore_checkpoint(trainer, ckpt) is now trainer.restore(ckpt).",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     return trainer.restore(ckpt)

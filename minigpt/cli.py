@@ -10,12 +10,21 @@ import argparse, shlex, signal, sys
 from dataclasses import fields
 from pathlib import Path
 import torch
-from .config import PRESETS, ConfigError, TrainConfig, load_run_config, preset_settings, resolve_device
+from minigpt.config import (
+    PRESETS,
+    ConfigError,
+    TrainConfig,
+    load_run_config,
+    preset_settings,
+    resolve_device,
+)
 from .model import GPTConfig
 from .tracking import plot_runs
 from .checkpoint import checkpoint_configs, load_checkpoint
 from .inference import Parser, run_command
-from .inference import eval_main, sample_main, validation_text  # the inference commands, tested here too
+
+# the inference commands, tested here too
+from .inference import eval_main, sample_main, validation_text
 from .cpu import keep_freed_memory
 from .distributed import launched_by_torchrun
 from .run import train
@@ -26,91 +35,187 @@ __all__ = ['add_config_flags', 'presets_table', 'train_parser', 'configs_from_ar
 
 # %% ../nbs/19_cli.ipynb #01475e23
 def _flag_type(tp):
-    "The argparse type for a dataclass field annotation (strings, since the modules use postponed annotations)."
+    """The argparse type for a dataclass field annotation (strings, since the modules use postponed
+    annotations)."""
     tp = str(tp)
     for name, conv in (('bool', None), ('tuple', float), ('int', int), ('float', float)):
-        if tp.startswith(name): return name, conv
+        if tp.startswith(name):
+            return name, conv
     return 'str', str
 
+
 def add_config_flags(parser: argparse.ArgumentParser, cls, skip=(), defaults=None):
-    "Add one `--field-name` flag per field of dataclass `cls`, described by its docment and the value in `defaults` (a `cls`)."
-    try: from fastcore.docments import docments  # the fields' comments, as help text
-    except ImportError: docments = lambda cls: {}  # a bare machine (the GPU benchmark's): flags without help
+    """Add one `--field-name` flag per field of dataclass `cls`, described by its docment and the
+    value in `defaults` (a `cls`)."""
+    try:
+        from fastcore.docments import docments  # the fields' comments, as help text
+    # a bare machine (the GPU benchmark's): flags without help
+    except ImportError:
+        docments = lambda cls: {}
     docs, defaults = docments(cls), defaults or cls()
     group = parser.add_argument_group(f"{cls.__name__} fields")
     for f in fields(cls):
-        if f.name in skip: continue
+        if f.name in skip:
+            continue
         kind, conv = _flag_type(f.type)
         doc, value = docs.get(f.name) or '', getattr(defaults, f.name)
-        flag, help = '--' + f.name.replace('_', '-'), doc if value is None and '(default' in doc else f"{doc} (default: {value})"
-        if kind == 'bool': group.add_argument(flag, action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS, help=help)
-        elif kind == 'tuple': group.add_argument(flag, nargs=2, type=conv, default=argparse.SUPPRESS, metavar=('B1', 'B2'), help=help)
-        else: group.add_argument(flag, type=conv, default=argparse.SUPPRESS, metavar=f.name.upper(), help=help)
+        flag, help = (
+            '--' + f.name.replace('_', '-'),
+            doc if value is None and '(default' in doc else f"{doc} (default: {value})",
+        )
+        if kind == 'bool':
+            group.add_argument(
+                flag, action=argparse.BooleanOptionalAction, default=argparse.SUPPRESS, help=help
+            )
+        elif kind == 'tuple':
+            group.add_argument(
+                flag, nargs=2, type=conv, default=argparse.SUPPRESS, metavar=('B1', 'B2'), help=help
+            )
+        else:
+            group.add_argument(
+                flag, type=conv, default=argparse.SUPPRESS, metavar=f.name.upper(), help=help
+            )
 
 # %% ../nbs/19_cli.ipynb #25fae344
 def presets_table() -> str:
     "The presets, one line each: model shape and main training settings (for `--help`)."
-    lines = [f"{'preset':12} {'layers x width':>14} {'context':>7} {'batch':>5} {'steps':>6}  optimizer"]
+    lines = [
+        f"{'preset':12} {'layers x width':>14} {'context':>7} {'batch':>5} {'steps':>6}  optimizer"
+    ]
     for name in PRESETS:
         m, t = GPTConfig.preset(name), TrainConfig.preset(name)
-        lines.append(f"{name:12} {f'{m.n_layer} x {m.n_embd}':>14} {m.block_size:>7} {t.batch_size:>5} {t.max_iters:>6}  {t.optimizer}")
+        lines.append(
+            f"{name:12} {f'{m.n_layer} x {m.n_embd}':>14} {m.block_size:>7} {t.batch_size:>5} "
+            f"{t.max_iters:>6}  {t.optimizer}"
+        )
     return '\n'.join(lines)
+
 
 def train_parser() -> argparse.ArgumentParser:
     "The `minigpt-train` argument parser."
-    p = Parser(prog='minigpt-train', formatter_class=argparse.RawDescriptionHelpFormatter,
-                description="Train a GPT, or fine-tune one (--init-from, with --lora-rank for LoRA). With no arguments: the 'cpu'\n"
-                            "preset on the embedded Tiny Shakespeare, characters as tokens, checkpoints in ./checkpoints (on a\n"
-                            "2-core CPU: under a minute with bf16 instructions, about 3 minutes without). The defaults below are\n"
-                            "the 'cpu' preset's; --preset NAME starts from another.",
-                epilog=f"presets:\n{presets_table()}\n\nexamples:\n  minigpt-train\n  minigpt-train --preset small --max-iters 500\n"
-                       "  minigpt-train --data my.txt --wandb\n  minigpt-train --resume checkpoints/last.pt --max-iters 4000\n"
-                       "  minigpt-train --init-from checkpoints/best.pt --data new.txt --max-iters 300 --out finetuned\n"
-                       "  minigpt-train --init-from checkpoints/best.pt --data new.txt --lora-rank 8 --out lora")
-    p.add_argument('--preset', metavar='NAME', default=argparse.SUPPRESS,
-                   help=f"model size and training settings to start from: {', '.join(PRESETS)} (default: cpu)")
-    p.add_argument('--config', metavar='FILE', default=argparse.SUPPRESS, help="JSON or TOML file with 'model' and/or 'train' sections")
-    p.add_argument('--resume', metavar='PATH', default=argparse.SUPPRESS, help="continue the run saved in this checkpoint (e.g. checkpoints/last.pt)")
-    p.add_argument('--out', dest='out_dir', metavar='DIR', default=argparse.SUPPRESS, help="output folder for checkpoints and logs (default: checkpoints)")
-    p.add_argument('--no-progress', action='store_true', help="plain progress lines instead of a bar (output that is not a terminal gets lines anyway)")
-    p.add_argument('--overwrite', action='store_true', help="start a new run in --out even if it holds a run (its files are deleted)")
+    p = Parser(
+        prog='minigpt-train',
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Train a GPT, or fine-tune one (--init-from, with --lora-rank for LoRA). With "
+                    "no arguments: the 'cpu'\n"
+        "preset on the embedded Tiny Shakespeare, characters as tokens, checkpoints in "
+        "./checkpoints (on a\n"
+        "2-core CPU: under a minute with bf16 instructions, about 3 minutes without). The defaults "
+        "below are\n"
+        "the 'cpu' preset's; --preset NAME starts from another.",
+        epilog=f"presets:\n{presets_table()}\n\nexamples:\n  minigpt-train\n  minigpt-train "
+               "--preset small --max-iters 500\n"
+        "  minigpt-train --data my.txt --wandb\n  minigpt-train --resume checkpoints/last.pt "
+        "--max-iters 4000\n"
+        "  minigpt-train --init-from checkpoints/best.pt --data new.txt --max-iters 300 --out "
+        "finetuned\n"
+        "  minigpt-train --init-from checkpoints/best.pt --data new.txt --lora-rank 8 --out lora",
+    )
+    p.add_argument(
+        '--preset',
+        metavar='NAME',
+        default=argparse.SUPPRESS,
+        help=f"model size and training settings to start from: {', '.join(PRESETS)} (default: cpu)",
+    )
+    p.add_argument(
+        '--config',
+        metavar='FILE',
+        default=argparse.SUPPRESS,
+        help="JSON or TOML file with 'model' and/or 'train' sections",
+    )
+    p.add_argument(
+        '--resume',
+        metavar='PATH',
+        default=argparse.SUPPRESS,
+        help="continue the run saved in this checkpoint (e.g. checkpoints/last.pt)",
+    )
+    p.add_argument(
+        '--out',
+        dest='out_dir',
+        metavar='DIR',
+        default=argparse.SUPPRESS,
+        help="output folder for checkpoints and logs (default: checkpoints)",
+    )
+    p.add_argument(
+        '--no-progress',
+        action='store_true',
+        help="plain progress lines instead of a bar (output that is not a terminal gets lines "
+             "anyway)",
+    )
+    p.add_argument(
+        '--overwrite',
+        action='store_true',
+        help="start a new run in --out even if it holds a run (its files are deleted)",
+    )
     add_config_flags(p, GPTConfig, skip=('vocab_size',), defaults=GPTConfig.preset('cpu'))
     add_config_flags(p, TrainConfig, skip=('out_dir',), defaults=TrainConfig.preset('cpu'))
     return p
 
 # %% ../nbs/19_cli.ipynb #79a2a175
-_MODEL_FIELDS = {f.name for f in fields(GPTConfig)} - {'vocab_size'}  # the model's vocabulary is its tokenizer's
+# the model's vocabulary is its tokenizer's
+_MODEL_FIELDS = {f.name for f in fields(GPTConfig)} - {'vocab_size'}
 _TRAIN_FIELDS = {f.name for f in fields(TrainConfig)}
 
-def configs_from_args(args: argparse.Namespace,
-                      checkpoint: dict | None = None,  # the checkpoint `--resume` names, already loaded
-                      notes: list[str] | None = None,  # receives a line for each setting adjusted to fit the others
-                      base: dict | None = None  # the checkpoint `--init-from` names, already loaded
-                     ) -> tuple[GPTConfig | None, TrainConfig]:
-    "Combine the preset (or the resumed `checkpoint`'s configs), config file and flags into the run's two configs."
-    given = {k: v for k, v in vars(args).items() if k not in ('preset', 'config', 'resume', 'no_progress', 'overwrite')}
+
+def configs_from_args(
+    args: argparse.Namespace,
+    checkpoint: dict | None = None,  # the checkpoint `--resume` names, already loaded
+    notes: list[str] | None = None,  # receives a line for each setting adjusted to fit the others
+    base: dict | None = None,  # the checkpoint `--init-from` names, already loaded
+) -> tuple[GPTConfig | None, TrainConfig]:
+    """Combine the preset (or the resumed `checkpoint`'s configs), config file and flags into the
+    run's two configs."""
+    given = {
+        k: v
+        for k, v in vars(args).items()
+        if k not in ('preset', 'config', 'resume', 'no_progress', 'overwrite')
+    }
     if checkpoint is not None:
-        if hasattr(args, 'preset'): raise ConfigError("--preset can't be combined with --resume: the model comes from the checkpoint.")
+        if hasattr(args, 'preset'):
+            raise ConfigError(
+                "--preset can't be combined with --resume: the model comes from the checkpoint."
+            )
         saved_model, saved_train = checkpoint_configs(checkpoint)
         model, train_d = {}, saved_train.to_dict()
     else:  # with --init-from, the preset gives the training settings and the base model its shape
         name = getattr(args, 'preset', 'cpu')
-        preset_model, model, train_d = preset_settings(name, 'model'), {}, preset_settings(name, 'train')
+        preset_model, model, train_d = (
+            preset_settings(name, 'model'),
+            {},
+            preset_settings(name, 'train'),
+        )
     if hasattr(args, 'config'):
         file = load_run_config(args.config)
-        model.update(file['model']); train_d.update(file['train'])
+        model.update(file['model'])
+        train_d.update(file['train'])
     model.update({k: v for k, v in given.items() if k in _MODEL_FIELDS})
     train_d.update({k: v for k, v in given.items() if k in _TRAIN_FIELDS})
-    warmup, iters = train_d.get('warmup_iters', TrainConfig.warmup_iters), train_d.get('max_iters', TrainConfig.max_iters)
-    set_by_user = 'warmup_iters' in given or 'warmup_iters' in (file['train'] if hasattr(args, 'config') else {})
-    if checkpoint is None and not set_by_user and warmup >= iters > 0:  # a run shorter than the preset's warm-up
+    warmup, iters = (
+        train_d.get('warmup_iters', TrainConfig.warmup_iters),
+        train_d.get('max_iters', TrainConfig.max_iters),
+    )
+    set_by_user = 'warmup_iters' in given or 'warmup_iters' in (
+        file['train'] if hasattr(args, 'config') else {}
+    )
+    # a run shorter than the preset's warm-up
+    if checkpoint is None and not set_by_user and warmup >= iters > 0:
         train_d['warmup_iters'] = iters // 10
-        if notes is not None: notes.append(f"Warm-up: {iters // 10} steps, a tenth of the {iters}-step run (--warmup-iters sets it).")
+        if notes is not None:
+            notes.append(
+                f"Warm-up: {iters // 10} steps, a tenth of the {iters}-step run (--warmup-iters "
+                "sets it)."
+            )
     train_cfg = TrainConfig.from_dict(train_d)
-    if checkpoint is None and not train_cfg.init_from: return GPTConfig.from_dict({**preset_model, **model}), train_cfg
-    # with --resume or --init-from the model comes from that checkpoint; `train` checks model flags and names a difference
-    if checkpoint is None and base is None: base = load_checkpoint(train_cfg.init_from)  # --init-from came from a config file
-    saved_model = saved_model if checkpoint is not None else GPTConfig.from_dict(base['model_config'])
+    if checkpoint is None and not train_cfg.init_from:
+        return GPTConfig.from_dict({**preset_model, **model}), train_cfg
+    # with --resume or --init-from the model comes from that checkpoint; `train` checks model flags
+    # and names a difference
+    # --init-from came from a config file
+    if checkpoint is None and base is None:
+        base = load_checkpoint(train_cfg.init_from)
+    saved_model = (
+        saved_model if checkpoint is not None else GPTConfig.from_dict(base['model_config'])
+    )
     return (GPTConfig.from_dict({**saved_model.to_dict(), **model}) if model else None), train_cfg
 
 # %% ../nbs/19_cli.ipynb #c8562d33
@@ -119,75 +224,150 @@ def train_main(argv: list[str] | None = None) -> int:
     args = train_parser().parse_args(argv)
     return run_command('minigpt-train', lambda: _train(args))
 
+
 def _train(args: argparse.Namespace) -> int:
     try:
-        ckpt = load_checkpoint(args.resume, expect='any') if hasattr(args, 'resume') else None  # read once
-        base = load_checkpoint(args.init_from) if hasattr(args, 'init_from') and ckpt is None else None
+        # read once
+        ckpt = load_checkpoint(args.resume, expect='any') if hasattr(args, 'resume') else None
+        base = (
+            load_checkpoint(args.init_from) if hasattr(args, 'init_from') and ckpt is None else None
+        )
         model_cfg, train_cfg = configs_from_args(args, ckpt, notes := [], base)
-        for note in notes: print(note)
-        device = resolve_device(train_cfg.device)  # process-wide settings are the command line's to make:
-        if device.type == 'cpu': keep_freed_memory()  # the allocator (the CPU chapter)
-        elif device.type == 'cuda' and not launched_by_torchrun(): torch.cuda.set_device(device)  # --device cuda:N
+        for note in notes:
+            print(note)
+        # process-wide settings are the command line's to make:
+        device = resolve_device(train_cfg.device)
+        if device.type == 'cpu':
+            keep_freed_memory()  # the allocator (the CPU chapter)
+        # --device cuda:N
+        elif device.type == 'cuda' and not launched_by_torchrun():
+            torch.cuda.set_device(device)
         progress = 'lines' if args.no_progress else True
-        trainer = train(train_cfg, model_cfg, resume=ckpt, progress=progress, overwrite=args.overwrite,
-                        base=base)  # the --init-from checkpoint, read once
-    except KeyboardInterrupt: raise KeyboardInterrupt("interrupted before a checkpoint could be saved.") from None
+        trainer = train(
+            train_cfg,
+            model_cfg,
+            resume=ckpt,
+            progress=progress,
+            overwrite=args.overwrite,
+            base=base,
+        )  # the --init-from checkpoint, read once
+    except KeyboardInterrupt:
+        raise KeyboardInterrupt("interrupted before a checkpoint could be saved.") from None
     except torch.OutOfMemoryError:
-        last = Path(getattr(args, 'out_dir', 'checkpoints'))/'last.pt'
-        raise MemoryError(f"the {'GPU' if torch.cuda.is_available() else 'device'} ran out of memory; lower "
-                          "--batch-size (and raise --grad-accum-steps to keep the batch per step), or choose a smaller "
-                          f"model. The last checkpoint, if any, is {last}.") from None
+        last = Path(getattr(args, 'out_dir', 'checkpoints')) / 'last.pt'
+        raise MemoryError(
+            f"the {'GPU' if torch.cuda.is_available() else 'device'} ran out of memory; lower "
+            "--batch-size (and raise --grad-accum-steps to keep the batch per step), or choose a "
+            "smaller "
+            f"model. The last checkpoint, if any, is {last}."
+        ) from None
     except RuntimeError as e:
-        if not launched_by_torchrun() or getattr(e, 'exit_code', None) is not None: raise
-        last = Path(getattr(args, 'out_dir', 'checkpoints'))/'last.pt'
+        if not launched_by_torchrun() or getattr(e, 'exit_code', None) is not None:
+            raise
+        last = Path(getattr(args, 'out_dir', 'checkpoints')) / 'last.pt'
         detail = str(e).strip().splitlines()[-1][:160]
-        raise ConnectionError(f"lost contact with the other training processes ({detail}); the job stops. "
-                              f"Resume from the last checkpoint with --resume {last}.") from None
-    if not trainer.is_main: return 0  # under torchrun, rank 0 reports
+        raise ConnectionError(
+            f"lost contact with the other training processes ({detail}); the job stops. "
+            f"Resume from the last checkpoint with --resume {last}."
+        ) from None
+    if not trainer.is_main:
+        return 0  # under torchrun, rank 0 reports
     out = Path(train_cfg.out_dir)
     best = trainer.best_val_loss
-    print(f"\nStopped at step {trainer.iter_num} of {train_cfg.max_iters}." if trainer.stopped_by else
-          f"\nDone: {trainer.iter_num} steps, best val loss {best:.4f}.")
+    print(
+        f"\nStopped at step {trainer.iter_num} of {train_cfg.max_iters}."
+        if trainer.stopped_by
+        else f"\nDone: {trainer.iter_num} steps, best val loss {best:.4f}."
+    )
     if trainer.text_score:
         s = trainer.text_score
-        evaluated = f"{train_cfg.init_from} --adapter {out/'last.pt'}" if train_cfg.lora_rank else out/'last.pt'
-        print(f"Whole validation text, {s.tokens:,} tokens: {s.loss:.4f} nats/token, {s.bits_per_byte:.4f} bits/byte, "
-              f"perplexity {s.perplexity:.3f} (what minigpt-eval {evaluated} reports)")
+        evaluated = (
+            f"{train_cfg.init_from} --adapter {out / 'last.pt'}"
+            if train_cfg.lora_rank
+            else out / 'last.pt'
+        )
+        print(
+            f"Whole validation text, {s.tokens:,} tokens: {s.loss:.4f} nats/token, "
+            f"{s.bits_per_byte:.4f} bits/byte, "
+            f"perplexity {s.perplexity:.3f} (what minigpt-eval {evaluated} reports)"
+        )
     kind = 'LoRA adapters' if train_cfg.lora_rank else 'Checkpoints'
-    print(f"{kind}: {out/'best.pt'} (best val loss), {out/'last.pt'} (resume with --resume {out/'last.pt'})")
-    print(f"Metrics: {out/'metrics.jsonl'}   configs: {out/'config.json'}   plot: {save_plot([out], out/'metrics.png')}")
-    opening = trainer.dataset.tokenizer.decode(trainer.dataset.train[:200]).strip().split('\n')[0][:20]  # the corpus's own first words
-    which = f"{train_cfg.init_from} --adapter {out/'best.pt'}" if train_cfg.lora_rank else out/'best.pt'
-    print(f"Sample: minigpt-sample --checkpoint {which}" + (f" --prompt {shlex.quote(opening)}" if opening else ''))
-    if train_cfg.lora_rank: print(f"Merge into one model: minigpt-merge {train_cfg.init_from} {out/'best.pt'} --out {out/'merged.pt'}")
-    if trainer.stopped_by: return 128 + signal.Signals[trainer.stopped_by].value
+    print(
+        f"{kind}: {out / 'best.pt'} (best val loss), {out / 'last.pt'} (resume with --resume "
+        f"{out / 'last.pt'})"
+    )
+    print(
+        f"Metrics: {out / 'metrics.jsonl'}   configs: {out / 'config.json'}   plot: "
+        f"{save_plot([out], out / 'metrics.png')}"
+    )
+    # the corpus's own first words
+    opening = (
+        trainer.dataset.tokenizer.decode(trainer.dataset.train[:200]).strip().split('\n')[0][:20]
+    )
+    which = (
+        f"{train_cfg.init_from} --adapter {out / 'best.pt'}"
+        if train_cfg.lora_rank
+        else out / 'best.pt'
+    )
+    print(
+        f"Sample: minigpt-sample --checkpoint {which}"
+        + (f" --prompt {shlex.quote(opening)}" if opening else '')
+    )
+    if train_cfg.lora_rank:
+        print(
+            f"Merge into one model: minigpt-merge {train_cfg.init_from} {out / 'best.pt'} --out "
+            f"{out / 'merged.pt'}"
+        )
+    if trainer.stopped_by:
+        return 128 + signal.Signals[trainer.stopped_by].value
     return 0
+
 
 def train_cli():
     "Console-script wrapper of `train_main`."
     sys.exit(train_main())
 
+
 def save_plot(runs: list, path: str | Path) -> Path:
     "Draw `plot_runs` of `runs` into an image file at `path` (no display needed)."
     from matplotlib.figure import Figure
+
     fig = Figure(figsize=(10, 3.4), dpi=100)
     plot_runs(runs, fig.subplots(1, 2))
-    fig.tight_layout(); fig.savefig(path)
+    fig.tight_layout()
+    fig.savefig(path)
     return Path(path)
 
 # %% ../nbs/19_cli.ipynb #464b7cc7
 def plot_main(argv: list[str] | None = None) -> int:
-    "Entry point of `minigpt-plot RUN [RUN ...] [--out FILE]`: the loss and learning-rate curves of runs, overlaid."
-    p = Parser(prog='minigpt-plot', description="Plot the loss and learning rate of one or more runs, overlaid, into an image.",
-                epilog="Example: minigpt-plot checkpoints runs/muon --out compare.png")
-    p.add_argument('runs', nargs='+', metavar='RUN', help="a run's output folder or its metrics.jsonl")
-    p.add_argument('--out', default='metrics.png', metavar='FILE', help="image to write (default: metrics.png; .png, .svg or .pdf)")
+    """Entry point of `minigpt-plot RUN [RUN ...] [--out FILE]`: the loss and learning-rate curves
+    of runs, overlaid."""
+    p = Parser(
+        prog='minigpt-plot',
+        description="Plot the loss and learning rate of one or more runs, overlaid, into an image.",
+        epilog="Example: minigpt-plot checkpoints runs/muon --out compare.png",
+    )
+    p.add_argument(
+        'runs', nargs='+', metavar='RUN', help="a run's output folder or its metrics.jsonl"
+    )
+    p.add_argument(
+        '--out',
+        default='metrics.png',
+        metavar='FILE',
+        help="image to write (default: metrics.png; .png, .svg or .pdf)",
+    )
     args = p.parse_args(argv)
+
     def plot():
-        try: print(f"Plot: {save_plot(args.runs, args.out)}")
-        except ValueError as e: raise FileNotFoundError(str(e)) from None  # no metrics to plot: exit code 1
+        try:
+            print(f"Plot: {save_plot(args.runs, args.out)}")
+        # no metrics to plot: exit code 1
+        except ValueError as e:
+            raise FileNotFoundError(str(e)) from None
         return 0
+
     return run_command('minigpt-plot', plot)
+
 
 def plot_cli():
     "Console-script wrapper of `plot_main`."

@@ -10,8 +10,11 @@ import json, warnings
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import torch
-try: import tomllib  # Python 3.11+
-except ModuleNotFoundError: import tomli as tomllib  # Python 3.10: the same parser, from PyPI
+
+try:
+    import tomllib  # Python 3.11+
+except ModuleNotFoundError:
+    import tomli as tomllib  # Python 3.10: the same parser, from PyPI
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'PRESETS', 'ConfigError', 'ConfigBase', 'DictConfig', 'preset_settings', 'TrainConfig',
@@ -20,57 +23,103 @@ __all__ = ['OPTIMIZERS', 'PRESETS', 'ConfigError', 'ConfigBase', 'DictConfig', '
 # %% ../nbs/04_config.ipynb #1038c304
 class ConfigError(ValueError):
     "An invalid configuration value, with a message that says how to fix it."
+
     exit_code = 2  # a command that meets it exits with 2: a bad flag or value
+
 
 class ConfigBase:
     "Base of the config dataclasses: plain-dict round trips that refuse unknown keys by name."
-    def to_dict(self) -> dict: return asdict(self)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict):
         "Build a config from a dict, refusing unknown keys by name."
         known = {f.name for f in fields(cls)}
         if unknown := sorted(set(d) - known):
-            raise ConfigError(f"Unknown {cls.__name__} field(s): {', '.join(unknown)}; known fields: {', '.join(sorted(known))}.")
+            raise ConfigError(
+                f"Unknown {cls.__name__} field(s): {', '.join(unknown)}; known fields: "
+                f"{', '.join(sorted(known))}."
+            )
         return cls(**d)
+
 
 class DictConfig(ConfigBase):
     "The old name of `ConfigBase` (until 0.2)."
+
     def __init_subclass__(cls, **kwargs):
-        warnings.warn("minigpt.config.DictConfig is now ConfigBase.", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "minigpt.config.DictConfig is now ConfigBase.", DeprecationWarning, stacklevel=2
+        )
         super().__init_subclass__(**kwargs)
 
 # %% ../nbs/04_config.ipynb #e640ab6c
 OPTIMIZERS = ('adamw', 'muon')  # the optimizer chapter builds each
 
 PRESETS = {
-    'cpu':         {'model': dict(pos_emb='rope', qk_norm=True, bias=False),
-                    'train': dict(batch_size=32, learning_rate=2e-3, min_lr=2e-4, optimizer='muon', muon_lr=0.02, max_iters=600,
-                                  warmup_iters=30, eval_interval=50)},
+    'cpu': {
+        'model': dict(pos_emb='rope', qk_norm=True, bias=False),
+        'train': dict(
+            batch_size=32,
+            learning_rate=2e-3,
+            min_lr=2e-4,
+            optimizer='muon',
+            muon_lr=0.02,
+            max_iters=600,
+            warmup_iters=30,
+            eval_interval=50,
+        ),
+    },
     'nanogpt-cpu': {'model': dict(bias=False), 'train': {}},
-    'small':       {'model': dict(n_layer=4, n_head=4, n_embd=64, block_size=32),
-                    'train': dict(batch_size=32, max_iters=1000, eval_interval=200, learning_rate=2e-3, min_lr=2e-4)},
-    'medium':      {'model': dict(n_layer=6, n_head=6, n_embd=384, block_size=256, dropout=0.2),
-                    'train': dict(batch_size=64, max_iters=5000, eval_interval=250, eval_iters=200, min_lr=1e-4)},
-    'gpt2-small':  {'model': dict(n_layer=12, n_head=12, n_embd=768, block_size=1024),
-                    'train': dict(batch_size=16, max_iters=5000, learning_rate=6e-4, min_lr=6e-5, warmup_iters=200,
-                                  eval_iters=100, betas=(0.9, 0.95))},
+    'small': {
+        'model': dict(n_layer=4, n_head=4, n_embd=64, block_size=32),
+        'train': dict(
+            batch_size=32, max_iters=1000, eval_interval=200, learning_rate=2e-3, min_lr=2e-4
+        ),
+    },
+    'medium': {
+        'model': dict(n_layer=6, n_head=6, n_embd=384, block_size=256, dropout=0.2),
+        'train': dict(
+            batch_size=64, max_iters=5000, eval_interval=250, eval_iters=200, min_lr=1e-4
+        ),
+    },
+    'gpt2-small': {
+        'model': dict(n_layer=12, n_head=12, n_embd=768, block_size=1024),
+        'train': dict(
+            batch_size=16,
+            max_iters=5000,
+            learning_rate=6e-4,
+            min_lr=6e-5,
+            warmup_iters=200,
+            eval_iters=100,
+            betas=(0.9, 0.95),
+        ),
+    },
 }
 _RENAMED = {'gpt2': 'nanogpt-cpu', 'large': 'gpt2-small'}
 
+
 def preset_settings(name: str, part: str) -> dict:
-    "The `part` ('model' or 'train') of preset `name`, as a new dict of overrides; unknown or renamed names raise `ConfigError`."
-    if name in _RENAMED: raise ConfigError(f"The preset {name!r} is now called {_RENAMED[name]!r}; use --preset {_RENAMED[name]}.")
-    if name not in PRESETS: raise ConfigError(f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
+    """The `part` ('model' or 'train') of preset `name`, as a new dict of overrides; unknown or
+    renamed names raise `ConfigError`."""
+    if name in _RENAMED:
+        raise ConfigError(
+            f"The preset {name!r} is now called {_RENAMED[name]!r}; use --preset {_RENAMED[name]}."
+        )
+    if name not in PRESETS:
+        raise ConfigError(f"Unknown preset {name!r}; choose one of {', '.join(PRESETS)}.")
     return dict(PRESETS[name][part])
 
 # %% ../nbs/04_config.ipynb #7e66f691
 _DEVICES = ('auto', 'cpu', 'cuda', 'mps')
 _DTYPES = ('auto', 'float32', 'bfloat16', 'float16')
 
+
 @dataclass(frozen=True)
 class TrainConfig(ConfigBase):
     "Every setting of a training run; validated on creation."
+
     batch_size: int = 12  # sequences per micro-batch
     learning_rate: float = 1e-3  # peak learning rate, reached after warm-up
     min_lr: float = 1e-4  # learning rate at the end of the cosine decay
@@ -111,40 +160,111 @@ class TrainConfig(ConfigBase):
 
     def __post_init__(self):
         def check(ok, msg):
-            if not ok: raise ConfigError(msg)
-        for name in ('batch_size', 'max_iters', 'grad_accum_steps', 'eval_interval', 'eval_iters',
-                     'log_interval', 'max_bad_steps'):
+            if not ok:
+                raise ConfigError(msg)
+
+        for name in (
+            'batch_size',
+            'max_iters',
+            'grad_accum_steps',
+            'eval_interval',
+            'eval_iters',
+            'log_interval',
+            'max_bad_steps',
+        ):
             v = getattr(self, name)
-            check(isinstance(v, int) and not isinstance(v, bool) and v > 0, f"{name} must be a positive integer; got {v!r}.")
+            check(
+                isinstance(v, int) and not isinstance(v, bool) and v > 0,
+                f"{name} must be a positive integer; got {v!r}.",
+            )
         for name in ('warmup_iters', 'sample_interval', 'cpu_cores'):
             v = getattr(self, name)
             check(isinstance(v, int) and v >= 0, f"{name} must be an integer >= 0; got {v!r}.")
-        check(self.learning_rate > 0, f"learning_rate must be > 0; got {self.learning_rate}. Typical values: 1e-4 to 3e-3.")
-        check(0 <= self.min_lr <= self.learning_rate, f"min_lr must be in [0, learning_rate={self.learning_rate}]; got {self.min_lr}.")
-        check(self.warmup_iters < self.max_iters, f"warmup_iters ({self.warmup_iters}) must be shorter than max_iters "
-              f"({self.max_iters}); lower --warmup-iters or raise --max-iters.")
-        check(self.lr_decay_iters is None or self.lr_decay_iters > self.warmup_iters,
-              f"lr_decay_iters ({self.lr_decay_iters}) must be larger than warmup_iters ({self.warmup_iters}).")
-        check(self.grad_clip >= 0, f"grad_clip must be >= 0 (0 disables clipping); got {self.grad_clip}.")
+        check(
+            self.learning_rate > 0,
+            f"learning_rate must be > 0; got {self.learning_rate}. Typical values: 1e-4 to 3e-3.",
+        )
+        check(
+            0 <= self.min_lr <= self.learning_rate,
+            f"min_lr must be in [0, learning_rate={self.learning_rate}]; got {self.min_lr}.",
+        )
+        check(
+            self.warmup_iters < self.max_iters,
+            f"warmup_iters ({self.warmup_iters}) must be shorter than max_iters "
+            f"({self.max_iters}); lower --warmup-iters or raise --max-iters.",
+        )
+        check(
+            self.lr_decay_iters is None or self.lr_decay_iters > self.warmup_iters,
+            f"lr_decay_iters ({self.lr_decay_iters}) must be larger than warmup_iters "
+            f"({self.warmup_iters}).",
+        )
+        check(
+            self.grad_clip >= 0,
+            f"grad_clip must be >= 0 (0 disables clipping); got {self.grad_clip}.",
+        )
         check(self.weight_decay >= 0, f"weight_decay must be >= 0; got {self.weight_decay}.")
-        check(len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas), f"betas must be two numbers in [0, 1); got {self.betas}.")
-        check(self.optimizer in OPTIMIZERS, f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}.")
-        check(self.muon_lr > 0, f"muon_lr must be > 0; got {self.muon_lr}. Typical values: 0.01 to 0.05.")
-        check(self.device in _DEVICES or (self.device.startswith('cuda:') and self.device[5:].isdigit()),
-              f"device must be one of {', '.join(_DEVICES)} or cuda:N; got {self.device!r}.")
-        check(self.dtype in _DTYPES, f"dtype must be one of {', '.join(_DTYPES)}; got {self.dtype!r}.")
+        check(
+            len(self.betas) == 2 and all(0 <= b < 1 for b in self.betas),
+            f"betas must be two numbers in [0, 1); got {self.betas}.",
+        )
+        check(
+            self.optimizer in OPTIMIZERS,
+            f"optimizer must be one of {', '.join(OPTIMIZERS)}; got {self.optimizer!r}.",
+        )
+        check(
+            self.muon_lr > 0,
+            f"muon_lr must be > 0; got {self.muon_lr}. Typical values: 0.01 to 0.05.",
+        )
+        check(
+            self.device in _DEVICES
+            or (self.device.startswith('cuda:') and self.device[5:].isdigit()),
+            f"device must be one of {', '.join(_DEVICES)} or cuda:N; got {self.device!r}.",
+        )
+        check(
+            self.dtype in _DTYPES, f"dtype must be one of {', '.join(_DTYPES)}; got {self.dtype!r}."
+        )
         check(self.dist_timeout > 0, f"dist_timeout must be > 0 seconds; got {self.dist_timeout}.")
-        check(self.vocab_size is None or (isinstance(self.vocab_size, int) and self.vocab_size > 0),
-              f"vocab_size must be a positive integer; got {self.vocab_size!r}.")
-        check(self.vocab_size is None or self.tokenizer in ('bpe', 'sentencepiece'), f"vocab_size sets the size of a trained "
-              f"tokenizer (--tokenizer bpe or sentencepiece); the {self.tokenizer!r} tokenizer's vocabulary is given, not trained.")
-        check(self.lora_rank is None or (isinstance(self.lora_rank, int) and not isinstance(self.lora_rank, bool) and self.lora_rank > 0),
-              f"lora_rank must be a positive integer (leave it out to fine-tune every weight); got {self.lora_rank!r}.")
-        check(not self.lora_rank or self.init_from, "LoRA adapts a trained model: --lora-rank needs --init-from CHECKPOINT.")
-        check(self.lora_rank or (self.lora_alpha is None and self.lora_dropout == 0 and self.lora_targets == TrainConfig.lora_targets),
-              "--lora-alpha, --lora-targets and --lora-dropout set up LoRA adapters; add --lora-rank R (with --init-from CHECKPOINT).")
-        check(self.lora_alpha is None or self.lora_alpha > 0, f"lora_alpha must be > 0; got {self.lora_alpha}.")
-        check(0 <= self.lora_dropout < 1, f"lora_dropout must be in [0, 1); got {self.lora_dropout}.")
+        check(
+            self.vocab_size is None or (isinstance(self.vocab_size, int) and self.vocab_size > 0),
+            f"vocab_size must be a positive integer; got {self.vocab_size!r}.",
+        )
+        check(
+            self.vocab_size is None or self.tokenizer in ('bpe', 'sentencepiece'),
+            f"vocab_size sets the size of a trained "
+            f"tokenizer (--tokenizer bpe or sentencepiece); the {self.tokenizer!r} tokenizer's "
+            "vocabulary is given, not trained.",
+        )
+        check(
+            self.lora_rank is None
+            or (
+                isinstance(self.lora_rank, int)
+                and not isinstance(self.lora_rank, bool)
+                and self.lora_rank > 0
+            ),
+            "lora_rank must be a positive integer (leave it out to fine-tune every weight); got "
+            f"{self.lora_rank!r}.",
+        )
+        check(
+            not self.lora_rank or self.init_from,
+            "LoRA adapts a trained model: --lora-rank needs --init-from CHECKPOINT.",
+        )
+        check(
+            self.lora_rank
+            or (
+                self.lora_alpha is None
+                and self.lora_dropout == 0
+                and self.lora_targets == TrainConfig.lora_targets
+            ),
+            "--lora-alpha, --lora-targets and --lora-dropout set up LoRA adapters; add --lora-rank "
+            "R (with --init-from CHECKPOINT).",
+        )
+        check(
+            self.lora_alpha is None or self.lora_alpha > 0,
+            f"lora_alpha must be > 0; got {self.lora_alpha}.",
+        )
+        check(
+            0 <= self.lora_dropout < 1, f"lora_dropout must be in [0, 1); got {self.lora_dropout}."
+        )
         object.__setattr__(self, 'betas', tuple(self.betas))  # JSON and TOML give lists
 
     @classmethod
@@ -153,61 +273,103 @@ class TrainConfig(ConfigBase):
         return cls(**{**preset_settings(name, 'train'), **overrides})
 
     @property
-    def decay_iters(self) -> int: return self.lr_decay_iters or self.max_iters
+    def decay_iters(self) -> int:
+        return self.lr_decay_iters or self.max_iters
 
 # %% ../nbs/04_config.ipynb #1f58dd69
 def _toml(sections: dict) -> str:
-    "A TOML document of flat tables (None values, which TOML can't hold, are left out and load as defaults)."
+    """A TOML document of flat tables (None values, which TOML can't hold, are left out and load as
+    defaults)."""
     lines = []
     for name, table in sections.items():
         lines.append(f"[{name}]")
-        lines += [f"{k} = {json.dumps(list(v) if isinstance(v, tuple) else v)}" for k, v in table.items() if v is not None]
+        lines += [
+            f"{k} = {json.dumps(list(v) if isinstance(v, tuple) else v)}"
+            for k, v in table.items()
+            if v is not None
+        ]
         lines.append('')
     return '\n'.join(lines)
 
+
 def save_run_config(path: str | Path, model_cfg, train_cfg: TrainConfig):
-    "Write both configs as `{'model': ..., 'train': ...}` to `path`: TOML for a .toml suffix, JSON otherwise."
+    """Write both configs as `{'model': ..., 'train': ...}` to `path`: TOML for a .toml suffix, JSON
+    otherwise."""
     d = {'model': model_cfg.to_dict(), 'train': train_cfg.to_dict()}
     Path(path).write_text(_toml(d) if Path(path).suffix == '.toml' else json.dumps(d, indent=2))
+
 
 def load_run_config(path: str | Path) -> dict:
     "Read a JSON or TOML config file into `{'model': {...}, 'train': {...}}` override dicts."
     path = Path(path)
-    if not path.is_file(): raise ConfigError(f"Config file not found: {path}.")
-    try: d = tomllib.loads(path.read_text()) if path.suffix == '.toml' else json.loads(path.read_text())
+    if not path.is_file():
+        raise ConfigError(f"Config file not found: {path}.")
+    try:
+        d = (
+            tomllib.loads(path.read_text())
+            if path.suffix == '.toml'
+            else json.loads(path.read_text())
+        )
     except (ValueError, UnicodeDecodeError) as e:
-        raise ConfigError(f"Can't parse config file {path}: {e}. Use JSON, or TOML with a .toml extension.") from None
+        raise ConfigError(
+            f"Can't parse config file {path}: {e}. Use JSON, or TOML with a .toml extension."
+        ) from None
     if not isinstance(d, dict) or not set(d) <= {'model', 'train'}:
-        raise ConfigError(f"Config file {path} must hold a 'model' and/or a 'train' section; found {sorted(d) if isinstance(d, dict) else type(d).__name__}.")
+        raise ConfigError(
+            f"Config file {path} must hold a 'model' and/or a 'train' section; found "
+            f"{sorted(d) if isinstance(d, dict) else type(d).__name__}."
+        )
     return {'model': d.get('model', {}), 'train': d.get('train', {})}
 
 # %% ../nbs/04_config.ipynb #852a73e6
 def resolve_device(name: str = 'auto', local_rank: int = 0) -> torch.device:
-    "Turn 'auto' into cuda > mps > cpu (GPU `local_rank` under torchrun); refuse a device this machine doesn't have."
+    """Turn 'auto' into cuda > mps > cpu (GPU `local_rank` under torchrun); refuse a device this
+    machine doesn't have."""
     if name == 'auto':
-        name = 'cuda' if torch.cuda.is_available() else 'mps' if torch.backends.mps.is_available() else 'cpu'
+        name = (
+            'cuda'
+            if torch.cuda.is_available()
+            else 'mps'
+            if torch.backends.mps.is_available()
+            else 'cpu'
+        )
     dev = torch.device(name)
-    if dev.type == 'cuda' and dev.index is None and torch.cuda.is_available(): dev = torch.device('cuda', local_rank)
+    if dev.type == 'cuda' and dev.index is None and torch.cuda.is_available():
+        dev = torch.device('cuda', local_rank)
     if dev.type == 'cuda' and not torch.cuda.is_available():
-        raise ConfigError(f"--device {name} was requested but CUDA is not available on this machine; use --device cpu (or auto).")
+        raise ConfigError(
+            f"--device {name} was requested but CUDA is not available on this machine; use "
+            "--device cpu (or auto)."
+        )
     if dev.type == 'cuda' and dev.index is not None and dev.index >= torch.cuda.device_count():
-        raise ConfigError(f"--device {name}: this machine has {torch.cuda.device_count()} CUDA device(s).")
+        raise ConfigError(
+            f"--device {name}: this machine has {torch.cuda.device_count()} CUDA device(s)."
+        )
     if dev.type == 'mps' and not torch.backends.mps.is_available():
-        raise ConfigError("--device mps was requested but MPS is not available; use --device cpu (or auto).")
+        raise ConfigError(
+            "--device mps was requested but MPS is not available; use --device cpu (or auto)."
+        )
     return dev
+
 
 def cpu_has_bf16() -> bool:
     "True if this CPU has bf16 dot-product instructions (AVX512-BF16 or AMX-BF16)."
-    caps = torch.cpu.get_capabilities() if hasattr(torch.cpu, 'get_capabilities') else {}  # torch >= 2.6
+    # torch >= 2.6
+    caps = torch.cpu.get_capabilities() if hasattr(torch.cpu, 'get_capabilities') else {}
     return bool(caps.get('avx512_bf16') or caps.get('amx_bf16'))
 
+
 def cuda_has_bf16(device: torch.device) -> bool:
-    "True if GPU `device` computes bf16 natively (compute capability 8.0, Ampere, or later); emulation doesn't count."
+    """True if GPU `device` computes bf16 natively (compute capability 8.0, Ampere, or later);
+    emulation doesn't count."""
     return torch.cuda.get_device_capability(device) >= (8, 0)
 
+
 def resolve_dtype(name: str, device: torch.device) -> torch.dtype:
-    "Turn 'auto' into bf16 on capable GPUs and CPUs with bf16 instructions, fp16 on other GPUs, fp32 elsewhere."
+    """Turn 'auto' into bf16 on capable GPUs and CPUs with bf16 instructions, fp16 on other GPUs,
+    fp32 elsewhere."""
     if name == 'auto':
-        if device.type == 'cuda': return torch.bfloat16 if cuda_has_bf16(device) else torch.float16
+        if device.type == 'cuda':
+            return torch.bfloat16 if cuda_has_bf16(device) else torch.float16
         return torch.bfloat16 if device.type == 'cpu' and cpu_has_bf16() else torch.float32
     return {'float32': torch.float32, 'bfloat16': torch.bfloat16, 'float16': torch.float16}[name]

@@ -22,122 +22,200 @@ __all__ = ['CoreSplit', 'shard_rows', 'add_grads', 'attend_fp32', 'CPUCores', 'c
 
 # %% ../nbs/16_cpu.ipynb #c60b37d4
 class CoreSplit:
-    "Run a function over items at once on `n` threads, PyTorch limited to `threads` intra-op threads meanwhile."
+    """Run a function over items at once on `n` threads, PyTorch limited to `threads` intra-op
+    threads meanwhile."""
+
     def __init__(self, n: int, threads: int = 1):
-        if n < 2: raise ValueError(f"A CoreSplit needs at least 2 threads; got {n}.")
+        if n < 2:
+            raise ValueError(f"A CoreSplit needs at least 2 threads; got {n}.")
         self.n, self.threads = n, threads
         self.pool = ThreadPoolExecutor(n - 1, thread_name_prefix='minigpt-core')
 
-    def __repr__(self): return f"CoreSplit(n={self.n}, threads={self.threads})"
+    def __repr__(self):
+        return f"CoreSplit(n={self.n}, threads={self.threads})"
 
     @contextmanager
     def limit_threads(self):
-        "Limit PyTorch's intra-op threads to `self.threads` inside the block; restore the old number after it."
+        """Limit PyTorch's intra-op threads to `self.threads` inside the block; restore the old
+        number after it."""
         before = torch.get_num_threads()
         torch.set_num_threads(self.threads)
-        try: yield
-        finally: torch.set_num_threads(before)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(before)
 
     def map(self, fn, items) -> list:
-        "`[fn(item) for item in items]`, run concurrently (the first on this thread) in this thread's gradient mode."
+        """`[fn(item) for item in items]`, run concurrently (the first on this thread) in this
+        thread's gradient mode."""
         items, grad = list(items), torch.is_grad_enabled()
+
         def run(item):
-            with torch.set_grad_enabled(grad): return fn(item)
+            with torch.set_grad_enabled(grad):
+                return fn(item)
+
         with self.limit_threads():
             futures = [self.pool.submit(run, item) for item in items[1:]]
-            try: first = run(items[0])
-            finally: wait(futures)  # no slice outlives the call, whichever failed
+            try:
+                first = run(items[0])
+            finally:
+                wait(futures)  # no slice outlives the call, whichever failed
         return [first, *(f.result() for f in futures)]  # re-raises the first failure in item order
 
     def map_rows(self, fn, *tensors: torch.Tensor) -> list:
-        "`map` over the row slices of `tensors` (`shard_rows`, below): `fn` gets one tuple `(x_i, y_i, ...)` per slice."
+        """`map` over the row slices of `tensors` (`shard_rows`, below): `fn` gets one tuple `(x_i,
+        y_i, ...)` per slice."""
         return self.map(fn, shard_rows(self.n, *tensors))
 
 # %% ../nbs/16_cpu.ipynb #0a050c15
 def shard_rows(n: int, *tensors: torch.Tensor) -> list[tuple[torch.Tensor, ...]]:
-    "Cut tensors of equal length into at most `n` non-empty row blocks (sizes differ by at most one): `[(x0, y0), ...]`."
+    """Cut tensors of equal length into at most `n` non-empty row blocks (sizes differ by at most
+    one): `[(x0, y0), ...]`."""
     return list(zip(*(t.tensor_split(max(1, min(n, len(tensors[0])))) for t in tensors)))
 
+
 def add_grads(params: list[torch.Tensor], grads_per_slice: list) -> None:
-    "Add the slices' gradients for each parameter, in slice order, to its `.grad` (None entries count as zero)."
+    """Add the slices' gradients for each parameter, in slice order, to its `.grad` (None entries
+    count as zero)."""
     for i, p in enumerate(params):
         parts = [grads[i] for grads in grads_per_slice if grads[i] is not None]
-        if not parts: continue
-        total = parts[0].clone() if len(parts) == 1 else parts[0] + parts[1]  # a new tensor: autograd.grad may
-        for g in parts[2:]: total.add_(g)                                      # return one tensor for two parameters
-        if p.grad is None: p.grad = total
-        else: p.grad.add_(total)
+        if not parts:
+            continue
+        # a new tensor: autograd.grad may
+        total = parts[0].clone() if len(parts) == 1 else parts[0] + parts[1]
+        # return one tensor for two parameters
+        for g in parts[2:]:
+            total.add_(g)
+        if p.grad is None:
+            p.grad = total
+        else:
+            p.grad.add_(total)
 
 # %% ../nbs/16_cpu.ipynb #fa770592
 def attend_fp32(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, **kwargs) -> torch.Tensor:
-    "`F.scaled_dot_product_attention`, computed in float32 when bf16 inputs are on the CPU (its bf16 kernel is slower there)."
-    if q.device.type != 'cpu' or q.dtype != torch.bfloat16: return F.scaled_dot_product_attention(q, k, v, **kwargs)
+    """`F.scaled_dot_product_attention`, computed in float32 when bf16 inputs are on the CPU (its
+    bf16 kernel is slower there)."""
+    if q.device.type != 'cpu' or q.dtype != torch.bfloat16:
+        return F.scaled_dot_product_attention(q, k, v, **kwargs)
     with torch.autocast('cpu', enabled=False):
         return F.scaled_dot_product_attention(q.float(), k.float(), v.float(), **kwargs).to(q.dtype)
 
 # %% ../nbs/16_cpu.ipynb #7419772b
 class CPUCores(Parallelism):
-    "A CPU run's `parallelism`: attention in float32 under bf16, and each micro-batch cut into `n` slices run at once, one per core."
-    def __init__(self, n: int = 1, threads: int = 1):  # slices (1: whole batches) and PyTorch threads per slice
+    """A CPU run's `parallelism`: attention in float32 under bf16, and each micro-batch cut into `n`
+    slices run at once, one per core."""
+
+    def __init__(
+        self, n: int = 1, threads: int = 1
+    ):  # slices (1: whole batches) and PyTorch threads per slice
         self.split = CoreSplit(n, threads) if n > 1 else None
 
     def wrap(self, model: nn.Module) -> nn.Module:
         "Put `attend_fp32` in the place of every attention layer's kernel; return `model` itself."
         for module in model.modules():
-            if isinstance(module, CausalSelfAttention): module.attend = attend_fp32
+            if isinstance(module, CausalSelfAttention):
+                module.attend = attend_fp32
         return model
 
     def loss_and_grads(self, trainer, x, y, weight: float = 1.0, sync: bool = True) -> torch.Tensor:
-        if self.split is None: return super().loss_and_grads(trainer, x, y, weight, sync)
+        if self.split is None:
+            return super().loss_and_grads(trainer, x, y, weight, sync)
         params = [p for p in trainer.model.parameters() if p.requires_grad]
+
         def one_slice(xy):
-            with trainer.autocast(): loss = trainer.forward(*xy)[1] * (len(xy[0]) / len(x) * weight)  # weighted by its rows
-            return loss.detach(), torch.autograd.grad(trainer.scaler.scale(loss), params, allow_unused=True)
+            # weighted by its rows
+            with trainer.autocast():
+                loss = trainer.forward(*xy)[1] * (len(xy[0]) / len(x) * weight)
+            return loss.detach(), torch.autograd.grad(
+                trainer.scaler.scale(loss), params, allow_unused=True
+            )
+
         results = self.split.map_rows(one_slice, x, y)
         add_grads(params, [grads for _, grads in results])
         return sum(loss for loss, _ in results)
 
     def eval_loss(self, trainer, x, y) -> torch.Tensor:
-        if self.split is None: return super().eval_loss(trainer, x, y)
+        if self.split is None:
+            return super().eval_loss(trainer, x, y)
+
         def rows_times_loss(xy):
-            with trainer.autocast(): return trainer.forward(*xy)[1].float() * len(xy[0])
+            with trainer.autocast():
+                return trainer.forward(*xy)[1].float() * len(xy[0])
+
         return sum(self.split.map_rows(rows_times_loss, x, y)) / len(x)
 
     def describe(self, device: torch.device) -> str:
-        return f"each batch in {self.split.n} slices, one per core" if self.split else super().describe(device)
+        return (
+            f"each batch in {self.split.n} slices, one per core"
+            if self.split
+            else super().describe(device)
+        )
 
     @contextmanager
     def training(self, trainer):
-        "For the whole fit: PyTorch held to the slices' threads, and Muon's orthogonalisation split across the cores too."
-        if self.split is None: yield; return
-        if isinstance(trainer.opt, Muon): trainer.opt.orthogonalize = self.orthogonalize
+        """For the whole fit: PyTorch held to the slices' threads, and Muon's orthogonalisation
+        split across the cores too."""
+        if self.split is None:
+            yield
+            return
+        if isinstance(trainer.opt, Muon):
+            trainer.opt.orthogonalize = self.orthogonalize
         try:
-            with self.split.limit_threads(): yield
-        finally: vars(trainer.opt).pop('orthogonalize', None)
+            with self.split.limit_threads():
+                yield
+        finally:
+            vars(trainer.opt).pop('orthogonalize', None)
 
     def orthogonalize(self, stack: torch.Tensor, steps: int = 5) -> torch.Tensor:
         "`orthogonalize` of a stack of matrices, the stack cut into one slice per core."
         return torch.cat(self.split.map_rows(lambda s: orthogonalize(s[0], steps), stack))
 
 # %% ../nbs/16_cpu.ipynb #f2c3c970
-def cpu_parallel(cfg, device: torch.device, dtype: torch.dtype = torch.float32, dropout: float = 0.0) -> Parallelism:
-    "The trainer's `parallelism` for one process with `TrainConfig` `cfg` (its `cpu_cores`: 0 auto, 1 off, n slices) on `device`."
+def cpu_parallel(
+    cfg, device: torch.device, dtype: torch.dtype = torch.float32, dropout: float = 0.0
+) -> Parallelism:
+    """The trainer's `parallelism` for one process with `TrainConfig` `cfg` (its `cpu_cores`: 0
+    auto, 1 off, n slices) on `device`."""
     n, threads = cfg.cpu_cores, torch.get_num_threads()
-    blockers = [why for bad, why in ((device.type != 'cpu', f"the run is on {device.type}, not the CPU"),
-                                     (cfg.compile, "compile is on"),
-                                     (dtype == torch.float16, "the dtype is float16")) if bad]
+    blockers = [
+        why
+        for bad, why in (
+            (device.type != 'cpu', f"the run is on {device.type}, not the CPU"),
+            (cfg.compile, "compile is on"),
+            (dtype == torch.float16, "the dtype is float16"),
+        )
+        if bad
+    ]
     if n > 1 and blockers:
-        raise ConfigError(f"cpu_cores={n} splits batches across CPU cores, but {' and '.join(blockers)}; use cpu_cores=0 (auto) or 1.")
-    if device.type != 'cpu': return Parallelism()
-    if n == 0: n = threads if not blockers and dropout == 0 and 2 <= threads <= 4 and cfg.batch_size % threads == 0 else 1
-    elif n > threads: warnings.warn(f"cpu_cores={n} is more than PyTorch's {threads} threads: the slices will take turns on the cores.")
+        raise ConfigError(
+            f"cpu_cores={n} splits batches across CPU cores, but {' and '.join(blockers)}; use "
+            "cpu_cores=0 (auto) or 1."
+        )
+    if device.type != 'cpu':
+        return Parallelism()
+    if n == 0:
+        n = (
+            threads
+            if not blockers and dropout == 0 and 2 <= threads <= 4 and cfg.batch_size % threads == 0
+            else 1
+        )
+    elif n > threads:
+        warnings.warn(
+            f"cpu_cores={n} is more than PyTorch's {threads} threads: the slices will take turns "
+            "on the cores."
+        )
     n = min(n, cfg.batch_size)
     return CPUCores(n, max(1, threads // n))
 
 # %% ../nbs/16_cpu.ipynb #5f5fd11e
 def keep_freed_memory() -> bool:
-    "Ask glibc to reuse freed memory instead of returning it to the OS (fewer page faults per step); True if applied."
-    try: libc = ctypes.CDLL('libc.so.6')
-    except OSError: return False  # not glibc
+    """Ask glibc to reuse freed memory instead of returning it to the OS (fewer page faults per
+    step); True if applied."""
+    try:
+        libc = ctypes.CDLL('libc.so.6')
+    except OSError:
+        return False  # not glibc
     M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-    return bool(libc.mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(libc.mallopt(M_TRIM_THRESHOLD, 1 << 30))
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, 1 << 30)) and bool(
+        libc.mallopt(M_TRIM_THRESHOLD, 1 << 30)
+    )

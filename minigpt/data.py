@@ -19,8 +19,11 @@ import torch
 from tqdm.auto import tqdm
 from .tokenizer import CharTokenizer, Tokenizer
 from .subwords import TOKENIZER_KINDS, train_tokenizer, tokenizer_from_dict
-try: import fcntl  # file locks (POSIX)
-except ImportError: fcntl = None
+
+try:
+    import fcntl  # file locks (POSIX)
+except ImportError:
+    fcntl = None
 
 # %% auto #0
 __all__ = ['DataError', 'default_corpus', 'read_document', 'corpus_files', 'load_text', 'token_dtype', 'encode_array',
@@ -30,24 +33,39 @@ __all__ = ['DataError', 'default_corpus', 'read_document', 'corpus_files', 'load
 # %% ../nbs/02_data.ipynb #26b9b3a6
 class DataError(ValueError):
     "A corpus or split that can't be used for training, with a message saying why and what to do."
+
     exit_code = 1  # a command that meets it exits with 1: a file that can't be used
+
 
 def default_corpus() -> Path:
     "Path of the Tiny Shakespeare corpus shipped inside the package."
-    return Path(str(files('minigpt')))/'data'/'tinyshakespeare.txt'
+    return Path(str(files('minigpt'))) / 'data' / 'tinyshakespeare.txt'
 
-def _looks_binary(head: bytes) -> bool: return b'\x00' in head[:8192]  # text files never hold NUL bytes
+
+def _looks_binary(head: bytes) -> bool:
+    return b'\x00' in head[:8192]  # text files never hold NUL bytes
+
 
 def _is_text_file(path: Path) -> bool:
-    with open(path, 'rb') as f: return not _looks_binary(f.read(8192))
+    with open(path, 'rb') as f:
+        return not _looks_binary(f.read(8192))
+
 
 def _decode_document(path: Path, raw: bytes) -> str:
-    "The text of corpus file `path` from its bytes `raw`; `DataError` for a binary or non-UTF-8 file."
-    if _looks_binary(raw): raise DataError(f"{path} looks like a binary file (it contains NUL bytes); use a UTF-8 text file.")
-    try: return raw.decode('utf-8')
+    """The text of corpus file `path` from its bytes `raw`; `DataError` for a binary or non-UTF-8
+    file."""
+    if _looks_binary(raw):
+        raise DataError(
+            f"{path} looks like a binary file (it contains NUL bytes); use a UTF-8 text file."
+        )
+    try:
+        return raw.decode('utf-8')
     except UnicodeDecodeError as e:
-        raise DataError(f"{path} is not valid UTF-8 (bad byte {raw[e.start]:#04x} at offset {e.start}); "
-                        "convert it first, e.g. `iconv -f latin1 -t utf-8 in.txt > out.txt`.") from None
+        raise DataError(
+            f"{path} is not valid UTF-8 (bad byte {raw[e.start]:#04x} at offset {e.start}); "
+            "convert it first, e.g. `iconv -f latin1 -t utf-8 in.txt > out.txt`."
+        ) from None
+
 
 def read_document(path: str | Path) -> str:
     "Read one corpus file, checked: `DataError` for a binary or non-UTF-8 file."
@@ -55,263 +73,479 @@ def read_document(path: str | Path) -> str:
 
 # %% ../nbs/02_data.ipynb #7d4e1b55
 def corpus_files(data: str | Path | None = None) -> list[Path]:
-    "The text files of `data`: a file, a folder (recursively, sorted, skipping hidden and binary files) or a glob; None: the embedded corpus."
-    if data is None: return [default_corpus()]
+    """The text files of `data`: a file, a folder (recursively, sorted, skipping hidden and binary
+    files) or a glob; None: the embedded corpus."""
+    if data is None:
+        return [default_corpus()]
     path = Path(data)
-    if path.is_file(): return [path]  # named on purpose: a binary or non-UTF-8 file is an error when read, not skipped
+    # named on purpose: a binary or non-UTF-8 file is an error when read, not skipped
+    if path.is_file():
+        return [path]
     if path.is_dir():
-        found = [p for p in sorted(path.rglob('*')) if not any(part.startswith('.') for part in p.relative_to(path).parts)]
+        found = [
+            p
+            for p in sorted(path.rglob('*'))
+            if not any(part.startswith('.') for part in p.relative_to(path).parts)
+        ]
         what = f"The folder {path}"
     elif glob.has_magic(str(data)):
-        found, what = sorted(Path(p) for p in glob.glob(str(data), recursive=True)), f"The glob {str(data)!r}"
-        if not found: raise DataError(f"{what} matches no files; check the pattern, and quote it so the shell passes it on unexpanded.")
-    else: raise DataError(f"Corpus file not found: {path}. Pass --data a UTF-8 text file, a folder of them, or a glob like 'books/*.txt'.")
+        found, what = (
+            sorted(Path(p) for p in glob.glob(str(data), recursive=True)),
+            f"The glob {str(data)!r}",
+        )
+        if not found:
+            raise DataError(
+                f"{what} matches no files; check the pattern, and quote it so the shell passes it "
+                "on unexpanded."
+            )
+    else:
+        raise DataError(
+            f"Corpus file not found: {path}. Pass --data a UTF-8 text file, a folder of them, or a "
+            "glob like 'books/*.txt'."
+        )
     found = [p for p in found if p.is_file()]
     texts = [p for p in found if _is_text_file(p)]
-    if not texts: raise DataError(f"{what} has no text files{f' ({len(found)} binary file(s) skipped)' if found else ''}; --data needs UTF-8 text.")
+    if not texts:
+        raise DataError(
+            f"{what} has no text files{f' ({len(found)} binary file(s) skipped)' if found else ''}; --data needs UTF-8 text."
+        )
     return texts
 
+
 def _empty(paths: list[Path]) -> DataError:
-    if len(paths) == 1: return DataError(f"Corpus file {paths[0]} is empty; it needs some text to learn from.")
-    return DataError(f"The corpus is empty: its {len(paths)} files (the first is {paths[0]}) hold no text to learn from.")
+    if len(paths) == 1:
+        return DataError(f"Corpus file {paths[0]} is empty; it needs some text to learn from.")
+    return DataError(
+        f"The corpus is empty: its {len(paths)} files (the first is {paths[0]}) hold no text to "
+        "learn from."
+    )
+
 
 def load_text(data: str | Path | None = None) -> str:
-    "The text of corpus `data` (a file, folder or glob; None: the embedded Tiny Shakespeare), its files joined as `cat` would."
+    """The text of corpus `data` (a file, folder or glob; None: the embedded Tiny Shakespeare), its
+    files joined as `cat` would."""
     paths = corpus_files(data)
     text = ''.join(read_document(p) for p in paths)
-    if not text.strip(): raise _empty(paths)
+    if not text.strip():
+        raise _empty(paths)
     return text
 
 # %% ../nbs/02_data.ipynb #d9315338
 def token_dtype(vocab_size: int) -> np.dtype:
     "The smallest unsigned integer type that holds the ids of a vocabulary of `vocab_size` tokens."
-    return np.dtype(np.uint8 if vocab_size <= 2**8 else np.uint16 if vocab_size <= 2**16 else np.uint32)
+    return np.dtype(
+        np.uint8 if vocab_size <= 2**8 else np.uint16 if vocab_size <= 2**16 else np.uint32
+    )
+
 
 def encode_array(tokenizer: Tokenizer, text: str) -> np.ndarray:
     "Encode `text` into the smallest unsigned integer array that holds `tokenizer`'s ids."
     return np.array(tokenizer.encode(text), dtype=token_dtype(tokenizer.vocab_size))
 
 # %% ../nbs/02_data.ipynb #b7e51f02
-def split_spans(lengths: list[int],  # the number of characters of each document (file), in corpus order
-                val_frac: float  # the last fraction of all the characters that validates
-               ) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+def split_spans(
+    lengths: list[int],  # the number of characters of each document (file), in corpus order
+    val_frac: float,  # the last fraction of all the characters that validates
+) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
     "The train and val `(document, start, end)` character spans of documents with these `lengths`."
-    if not 0 < val_frac < 1: raise DataError(f"val_frac must be in (0, 1); got {val_frac}.")
+    if not 0 < val_frac < 1:
+        raise DataError(f"val_frac must be in (0, 1); got {val_frac}.")
     cut, offset, train, val = int(sum(lengths) * (1 - val_frac)), 0, [], []
     for i, n in enumerate(lengths):
-        if offset < cut: train.append((i, 0, min(n, cut - offset)))
-        if offset + n > cut: val.append((i, max(0, cut - offset), n))
+        if offset < cut:
+            train.append((i, 0, min(n, cut - offset)))
+        if offset + n > cut:
+            val.append((i, max(0, cut - offset), n))
         offset += n
-    return [s for s in train if s[2] > s[1]], [s for s in val if s[2] > s[1]]  # an empty document is no span
+    # an empty document is no span
+    return [s for s in train if s[2] > s[1]], [s for s in val if s[2] > s[1]]
 
 # %% ../nbs/02_data.ipynb #f0b7d3a1
 def text_pieces(text: str, size: int = 1 << 16) -> list[str]:
-    "Cut `text` into pieces of at most `size` characters, each cut just before a newline (else a space) in the second half of its window."
+    """Cut `text` into pieces of at most `size` characters, each cut just before a newline (else a
+    space) in the second half of its window."""
     pieces, start = [], 0
     while len(text) - start > size:
         end = start + size
         cut = text.rfind('\n', start + size // 2, end)
-        if cut < 0: cut = text.rfind(' ', start + size // 2, end)
-        if cut > 0: end = cut  # else a window with no whitespace at all is cut where it ends
-        pieces.append(text[start:end]); start = end
+        if cut < 0:
+            cut = text.rfind(' ', start + size // 2, end)
+        if cut > 0:
+            end = cut  # else a window with no whitespace at all is cut where it ends
+        pieces.append(text[start:end])
+        start = end
     return pieces + [text[start:]] if start < len(text) else pieces
 
 # %% ../nbs/02_data.ipynb #b4e8f1c6
-def encode_spans(tokenizer: Tokenizer, read: Callable[[int], str],  # the text of document number `i`
-                 spans: list[tuple[int, int, int]],  # `(document, start, end)` character spans, in order
-                 write: Callable[[np.ndarray], object],  # receives the arrays of ids, in order
-                 pool: ProcessPoolExecutor | None = None,  # worker processes that encode the pieces; None: this process
-                 bar: tqdm | None = None  # advanced by the characters encoded
-                ) -> tuple[int, int]:
-    "Encode `spans` piece by piece, the tokenizer's EOT between documents; return (tokens, UTF-8 bytes of the text)."
+def encode_spans(
+    tokenizer: Tokenizer,
+    read: Callable[[int], str],  # the text of document number `i`
+    spans: list[tuple[int, int, int]],  # `(document, start, end)` character spans, in order
+    write: Callable[[np.ndarray], object],  # receives the arrays of ids, in order
+    pool: ProcessPoolExecutor
+    | None = None,  # worker processes that encode the pieces; None: this process
+    bar: tqdm | None = None,  # advanced by the characters encoded
+) -> tuple[int, int]:
+    """Encode `spans` piece by piece, the tokenizer's EOT between documents; return (tokens, UTF-8
+    bytes of the text)."""
     dtype, eot = token_dtype(tokenizer.vocab_size), tokenizer.eot_id
-    encode, n_tokens, n_bytes = partial(encode_array, tokenizer), 0, 0  # a partial of a module's function pickles to workers
+    # a partial of a module's function pickles to workers
+    encode, n_tokens, n_bytes = partial(encode_array, tokenizer), 0, 0
     for k, (i, start, end) in enumerate(spans):
-        if k and eot is not None: write(np.array([eot], dtype)); n_tokens += 1
+        if k and eot is not None:
+            write(np.array([eot], dtype))
+            n_tokens += 1
         pieces = text_pieces(read(i)[start:end])
-        for piece, ids in zip(pieces, pool.map(encode, pieces, chunksize=8) if pool else map(encode, pieces)):
-            write(ids); n_tokens += len(ids); n_bytes += len(piece.encode('utf-8'))
-            if bar is not None: bar.update(len(piece))
+        for piece, ids in zip(
+            pieces, pool.map(encode, pieces, chunksize=8) if pool else map(encode, pieces)
+        ):
+            write(ids)
+            n_tokens += len(ids)
+            n_bytes += len(piece.encode('utf-8'))
+            if bar is not None:
+                bar.update(len(piece))
     return n_tokens, n_bytes
 
 # %% ../nbs/02_data.ipynb #c4d7f2a8
-def _make_tokenizer(read: Callable[[int], str], lengths: list[int], train_spans: list, kind: str, vocab_size: int | None) -> Tokenizer:
-    "A tokenizer of `kind` for this corpus: characters of all of it, or a subword vocabulary trained on its train spans."
+def _make_tokenizer(
+    read: Callable[[int], str],
+    lengths: list[int],
+    train_spans: list,
+    kind: str,
+    vocab_size: int | None,
+) -> Tokenizer:
+    """A tokenizer of `kind` for this corpus: characters of all of it, or a subword vocabulary
+    trained on its train spans."""
     if kind == 'char':
         chars = set()
-        for i in range(len(lengths)): chars.update(read(i))  # one document at a time: the corpus need not fit in memory
+        # one document at a time: the corpus need not fit in memory
+        for i in range(len(lengths)):
+            chars.update(read(i))
         return CharTokenizer(sorted(chars))
-    try: return train_tokenizer(kind, ''.join(read(i)[start:end] for i, start, end in train_spans), vocab_size)
-    except ValueError as e: raise DataError(f"Can't make a {kind} tokenizer for this corpus: {e}") from None
+    try:
+        return train_tokenizer(
+            kind, ''.join(read(i)[start:end] for i, start, end in train_spans), vocab_size
+        )
+    except ValueError as e:
+        raise DataError(f"Can't make a {kind} tokenizer for this corpus: {e}") from None
 
-def _workers() -> int: return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
 
-def prepare_splits(read: Callable[[int], str],  # the text of document number `i`
-                   lengths: list[int],  # the number of characters of each document
-                   tokenizer: Tokenizer | None, kind: str, vocab_size: int | None, val_frac: float,
-                   writers: tuple[Callable, Callable],  # receive the train and the val ids, in order
-                   progress: bool = False  # show a progress bar
-                  ) -> tuple[Tokenizer, tuple[int, int], tuple[int, int]]:
-    "Split documents on their text, make a tokenizer unless given one, encode each split: (tokenizer, tokens, UTF-8 bytes) per split."
+def _workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
+
+
+def prepare_splits(
+    read: Callable[[int], str],  # the text of document number `i`
+    lengths: list[int],  # the number of characters of each document
+    tokenizer: Tokenizer | None,
+    kind: str,
+    vocab_size: int | None,
+    val_frac: float,
+    writers: tuple[Callable, Callable],  # receive the train and the val ids, in order
+    progress: bool = False,  # show a progress bar
+) -> tuple[Tokenizer, tuple[int, int], tuple[int, int]]:
+    """Split documents on their text, make a tokenizer unless given one, encode each split:
+    (tokenizer, tokens, UTF-8 bytes) per split."""
     train_spans, val_spans = split_spans(lengths, val_frac)
-    if tokenizer is None: tokenizer = _make_tokenizer(read, lengths, train_spans, kind, vocab_size)
-    workers = _workers() if sum(lengths) >= 1 << 22 else 1  # under 4M characters a pool costs more than it saves
-    with (ProcessPoolExecutor(workers) if workers > 1 else nullcontext()) as pool, \
-         tqdm(total=sum(lengths), unit='char', unit_scale=True, desc='encoding', disable=not progress) as bar:
+    if tokenizer is None:
+        tokenizer = _make_tokenizer(read, lengths, train_spans, kind, vocab_size)
+    # under 4M characters a pool costs more than it saves
+    workers = _workers() if sum(lengths) >= 1 << 22 else 1
+    with (
+        ProcessPoolExecutor(workers) if workers > 1 else nullcontext() as pool,
+        tqdm(
+            total=sum(lengths), unit='char', unit_scale=True, desc='encoding', disable=not progress
+        ) as bar,
+    ):
         (train_tokens, train_bytes), (val_tokens, val_bytes) = (
-            encode_spans(tokenizer, read, spans, write, pool, bar) for spans, write in zip((train_spans, val_spans), writers))
+            encode_spans(tokenizer, read, spans, write, pool, bar)
+            for spans, write in zip((train_spans, val_spans), writers)
+        )
     return tokenizer, (train_tokens, val_tokens), (train_bytes, val_bytes)
 
 # %% ../nbs/02_data.ipynb #a7e2c9f4
-def cache_name(data: str | Path | None, tokenizer: Tokenizer | None = None, kind: str = 'char',
-               vocab_size: int | None = None, val_frac: float = 0.1) -> str:
-    "The name of the cache folder of corpus `data` with `tokenizer` (or the recipe for one) and this split."
+def cache_name(
+    data: str | Path | None,
+    tokenizer: Tokenizer | None = None,
+    kind: str = 'char',
+    vocab_size: int | None = None,
+    val_frac: float = 0.1,
+) -> str:
+    """The name of the cache folder of corpus `data` with `tokenizer` (or the recipe for one) and
+    this split."""
     source = os.path.abspath(data if data is not None else default_corpus())
-    recipe = dict(data=source, val_frac=val_frac, tokenizer=tokenizer.identity if tokenizer else [kind, None if kind == 'char' else vocab_size])
+    recipe = dict(
+        data=source,
+        val_frac=val_frac,
+        tokenizer=tokenizer.identity
+        if tokenizer
+        else [kind, None if kind == 'char' else vocab_size],
+    )
     stem = re.sub(r'[^\w.-]+', '_', Path(source).stem) or 'corpus'
     return f"{stem}-{tokenizer.kind if tokenizer else kind}-{hashlib.sha256(json.dumps(recipe).encode()).hexdigest()[:16]}"
+
 
 @contextmanager
 def _locked(folder: Path):
     "Hold an exclusive lock on cache `folder`, so that processes opening it at once build it once."
     folder.mkdir(parents=True, exist_ok=True)
-    with open(folder/'.lock', 'w') as lock:
-        if fcntl: fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+    with open(folder / '.lock', 'w') as lock:
+        if fcntl:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
         yield
+
 
 def _write_atomic(path: Path, text: str):
     tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
     tmp.write_text(text, encoding='utf-8')
     os.replace(tmp, path)  # atomic: a reader sees the old file or the new one, never half of one
 
-def build_cache(folder: Path, paths: list[Path], tokenizer: Tokenizer | None = None, kind: str = 'char',
-                vocab_size: int | None = None, val_frac: float = 0.1, progress: bool = False):
-    "Encode the corpus `paths` into `folder`: `train.bin`, `val.bin`, `tokenizer.json`, and last the `manifest.json` that vouches for them."
+
+def build_cache(
+    folder: Path,
+    paths: list[Path],
+    tokenizer: Tokenizer | None = None,
+    kind: str = 'char',
+    vocab_size: int | None = None,
+    val_frac: float = 0.1,
+    progress: bool = False,
+):
+    """Encode the corpus `paths` into `folder`: `train.bin`, `val.bin`, `tokenizer.json`, and last
+    the `manifest.json` that vouches for them."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder/'manifest.json').unlink(missing_ok=True)  # from here on the old cache is not trusted, whatever happens
+    # from here on the old cache is not trusted, whatever happens
+    (folder / 'manifest.json').unlink(missing_ok=True)
     built_ns, entries, lengths, blank = time.time_ns(), [], [], True
     for p in paths:
         stat, raw = p.stat(), p.read_bytes()
         text = _decode_document(p, raw)
-        entries.append(dict(path=str(p.resolve()), size=len(raw), mtime_ns=stat.st_mtime_ns, sha256=hashlib.sha256(raw).hexdigest()))
-        lengths.append(len(text)); blank = blank and not text.strip()
-    if blank: raise _empty(paths)
-    tmps = [folder/f'.{split}.bin.{os.getpid()}.tmp' for split in ('train', 'val')]
+        entries.append(
+            dict(
+                path=str(p.resolve()),
+                size=len(raw),
+                mtime_ns=stat.st_mtime_ns,
+                sha256=hashlib.sha256(raw).hexdigest(),
+            )
+        )
+        lengths.append(len(text))
+        blank = blank and not text.strip()
+    if blank:
+        raise _empty(paths)
+    tmps = [folder / f'.{split}.bin.{os.getpid()}.tmp' for split in ('train', 'val')]
     try:
         with open(tmps[0], 'wb') as train_file, open(tmps[1], 'wb') as val_file:
-            tokenizer, tokens, n_bytes = prepare_splits(lambda i: read_document(paths[i]), lengths, tokenizer, kind, vocab_size, val_frac,
-                                                        (lambda ids: ids.tofile(train_file), lambda ids: ids.tofile(val_file)), progress)
-        for tmp, split in zip(tmps, ('train', 'val')): os.replace(tmp, folder/f'{split}.bin')
+            tokenizer, tokens, n_bytes = prepare_splits(
+                lambda i: read_document(paths[i]),
+                lengths,
+                tokenizer,
+                kind,
+                vocab_size,
+                val_frac,
+                (lambda ids: ids.tofile(train_file), lambda ids: ids.tofile(val_file)),
+                progress,
+            )
+        for tmp, split in zip(tmps, ('train', 'val')):
+            os.replace(tmp, folder / f'{split}.bin')
     finally:
-        for tmp in tmps: tmp.unlink(missing_ok=True)
-    _write_atomic(folder/'tokenizer.json', json.dumps(tokenizer.to_dict()))
-    manifest = dict(files=entries, built_ns=built_ns, val_frac=val_frac, tokenizer=tokenizer.identity, kind=tokenizer.kind,
-                    dtype=token_dtype(tokenizer.vocab_size).name, train=dict(tokens=tokens[0], bytes=n_bytes[0]),
-                    val=dict(tokens=tokens[1], bytes=n_bytes[1]))
-    _write_atomic(folder/'manifest.json', json.dumps(manifest, indent=1))
+        for tmp in tmps:
+            tmp.unlink(missing_ok=True)
+    _write_atomic(folder / 'tokenizer.json', json.dumps(tokenizer.to_dict()))
+    manifest = dict(
+        files=entries,
+        built_ns=built_ns,
+        val_frac=val_frac,
+        tokenizer=tokenizer.identity,
+        kind=tokenizer.kind,
+        dtype=token_dtype(tokenizer.vocab_size).name,
+        train=dict(tokens=tokens[0], bytes=n_bytes[0]),
+        val=dict(tokens=tokens[1], bytes=n_bytes[1]),
+    )
+    _write_atomic(folder / 'manifest.json', json.dumps(manifest, indent=1))
 
 # %% ../nbs/02_data.ipynb #e7c4a1b9
 def map_tokens(path: Path, dtype: str, count: int) -> torch.Tensor:
-    "The `count` ids in `path` as a 1-D tensor memory-mapped from the file (copy-on-write); `ValueError` if the file's size disagrees."
+    """The `count` ids in `path` as a 1-D tensor memory-mapped from the file (copy-on-write);
+    `ValueError` if the file's size disagrees."""
     size, dtype = path.stat().st_size, np.dtype(dtype)
-    if size != count * dtype.itemsize: raise ValueError(f"{path} has {size} bytes, not {count} tokens of {dtype}")
-    if count == 0: return torch.from_numpy(np.empty(0, dtype))  # an empty file can't be mapped
-    with open(path, 'rb') as f: mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
-    if hasattr(mapped, 'madvise'): mapped.madvise(mmap.MADV_RANDOM)  # batches read scattered windows: read-ahead would be wasted
+    if size != count * dtype.itemsize:
+        raise ValueError(f"{path} has {size} bytes, not {count} tokens of {dtype}")
+    if count == 0:
+        return torch.from_numpy(np.empty(0, dtype))  # an empty file can't be mapped
+    with open(path, 'rb') as f:
+        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
+    # batches read scattered windows: read-ahead would be wasted
+    if hasattr(mapped, 'madvise'):
+        mapped.madvise(mmap.MADV_RANDOM)
     return torch.from_numpy(np.frombuffer(mapped, dtype))
+
 
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, 'rb') as f:
-        while block := f.read(1 << 24): digest.update(block)
+        while block := f.read(1 << 24):
+            digest.update(block)
     return digest.hexdigest()
+
 
 def _unchanged(entry: dict, path: Path, built_ns: int) -> bool:
     "Whether corpus file `path` still matches its manifest `entry`."
     stat = path.stat()
-    if stat.st_size != entry['size']: return False
-    if stat.st_mtime_ns == entry['mtime_ns'] and stat.st_mtime_ns < built_ns - 2 * 10**9: return True  # older than the cache: a change would show
-    return _sha256(path) == entry['sha256']  # modified as the cache was built, or touched since: the content decides
+    if stat.st_size != entry['size']:
+        return False
+    # older than the cache: a change would show
+    if stat.st_mtime_ns == entry['mtime_ns'] and stat.st_mtime_ns < built_ns - 2 * 10**9:
+        return True
+    # modified as the cache was built, or touched since: the content decides
+    return _sha256(path) == entry['sha256']
 
-def open_cache(folder: Path, paths: list[Path], tokenizer: Tokenizer | None = None
-              ) -> tuple[Tokenizer, torch.Tensor, torch.Tensor, tuple[int, int]] | None:
-    "The tokenizer, memory-mapped train and val ids and their UTF-8 byte counts cached in `folder`; None if missing, damaged or stale."
+
+def open_cache(
+    folder: Path, paths: list[Path], tokenizer: Tokenizer | None = None
+) -> tuple[Tokenizer, torch.Tensor, torch.Tensor, tuple[int, int]] | None:
+    """The tokenizer, memory-mapped train and val ids and their UTF-8 byte counts cached in
+    `folder`; None if missing, damaged or stale."""
     try:
-        manifest = json.loads((folder/'manifest.json').read_text(encoding='utf-8'))
-        if [entry['path'] for entry in manifest['files']] != [str(p.resolve()) for p in paths]: return None
-        if not all(_unchanged(entry, p, manifest['built_ns']) for entry, p in zip(manifest['files'], paths)): return None
-        cached = tokenizer_from_dict(json.loads((folder/'tokenizer.json').read_text(encoding='utf-8')))
-        if manifest['tokenizer'] != cached.identity or (tokenizer is not None and tokenizer.identity != cached.identity): return None
-        if manifest['dtype'] != token_dtype(cached.vocab_size).name: return None
-        train, val = (map_tokens(folder/f'{split}.bin', manifest['dtype'], manifest[split]['tokens']) for split in ('train', 'val'))
-        return cached if tokenizer is None else tokenizer, train, val, (manifest['train']['bytes'], manifest['val']['bytes'])
-    except (OSError, ValueError, KeyError, TypeError): return None  # unreadable, unparsable or incomplete: rebuild
+        manifest = json.loads((folder / 'manifest.json').read_text(encoding='utf-8'))
+        if [entry['path'] for entry in manifest['files']] != [str(p.resolve()) for p in paths]:
+            return None
+        if not all(
+            _unchanged(entry, p, manifest['built_ns']) for entry, p in zip(manifest['files'], paths)
+        ):
+            return None
+        cached = tokenizer_from_dict(
+            json.loads((folder / 'tokenizer.json').read_text(encoding='utf-8'))
+        )
+        if manifest['tokenizer'] != cached.identity or (
+            tokenizer is not None and tokenizer.identity != cached.identity
+        ):
+            return None
+        if manifest['dtype'] != token_dtype(cached.vocab_size).name:
+            return None
+        train, val = (
+            map_tokens(folder / f'{split}.bin', manifest['dtype'], manifest[split]['tokens'])
+            for split in ('train', 'val')
+        )
+        return (
+            cached if tokenizer is None else tokenizer,
+            train,
+            val,
+            (manifest['train']['bytes'], manifest['val']['bytes']),
+        )
+    # unreadable, unparsable or incomplete: rebuild
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 # %% ../nbs/02_data.ipynb #f5e4ebdd
 @dataclass(eq=False)
 class TextDataset:
     "A tokenizer plus train/val splits of one encoded corpus."
+
     tokenizer: Tokenizer  # maps text to ids and back
     train: torch.Tensor  # 1-D tensor of training ids (perhaps memory-mapped from a token cache)
     val: torch.Tensor  # 1-D tensor of validation ids
     split_bytes: tuple[int, int] | None = None  # UTF-8 bytes of the train and val text; None: measured by decoding
 
     @classmethod
-    def from_text(cls, text: str, tokenizer: Tokenizer | None = None, kind: str = 'char', vocab_size: int | None = None,
-                  val_frac: float = 0.1) -> TextDataset:
+    def from_text(
+        cls,
+        text: str,
+        tokenizer: Tokenizer | None = None,
+        kind: str = 'char',
+        vocab_size: int | None = None,
+        val_frac: float = 0.1,
+    ) -> TextDataset:
         "Encode `text` in memory, its last `val_frac` of characters held out for validation."
-        if not text: raise DataError("The corpus is empty; it needs some text to learn from.")
+        if not text:
+            raise DataError("The corpus is empty; it needs some text to learn from.")
         return cls._from_documents([text], tokenizer, kind, vocab_size, val_frac)
 
     @classmethod
-    def _from_documents(cls, docs: list[str], tokenizer: Tokenizer | None, kind: str, vocab_size: int | None,
-                        val_frac: float, progress: bool = False) -> TextDataset:
+    def _from_documents(
+        cls,
+        docs: list[str],
+        tokenizer: Tokenizer | None,
+        kind: str,
+        vocab_size: int | None,
+        val_frac: float,
+        progress: bool = False,
+    ) -> TextDataset:
         splits = ([], [])
-        tokenizer, _, n_bytes = prepare_splits(docs.__getitem__, [len(d) for d in docs], tokenizer, kind, vocab_size, val_frac,
-                                               (splits[0].append, splits[1].append), progress)
+        tokenizer, _, n_bytes = prepare_splits(
+            docs.__getitem__,
+            [len(d) for d in docs],
+            tokenizer,
+            kind,
+            vocab_size,
+            val_frac,
+            (splits[0].append, splits[1].append),
+            progress,
+        )
         empty = np.empty(0, token_dtype(tokenizer.vocab_size))
         train, val = (torch.from_numpy(np.concatenate(ids) if ids else empty) for ids in splits)
         return cls(tokenizer, train, val, n_bytes)
 
     @classmethod
-    def from_file(cls, data: str | Path | None = None,  # a file, a folder of text files, or a glob; None: the embedded Tiny Shakespeare
-                  tokenizer: Tokenizer | None = None,  # use this tokenizer (resume, fine-tune); else make one...
-                  kind: str = 'char',  # ... of this kind (see `train_tokenizer`), trained on the train split only
-                  vocab_size: int | None = None,  # the size of a subword vocabulary
-                  val_frac: float = 0.1,  # the last fraction of the corpus's characters held out for validation
-                  cache_dir: str | Path | None = None,  # where token caches live; None: encode in memory, cache nothing
-                  progress: bool = False  # show a progress bar while encoding
-                 ) -> TextDataset:
-        "Read corpus `data`, split it on its text and encode it, in memory or through a memory-mapped token cache in `cache_dir`."
-        if not 0 < val_frac < 1: raise DataError(f"val_frac must be in (0, 1); got {val_frac}.")
-        if tokenizer is None and kind not in TOKENIZER_KINDS:  # a tokenizer.json: loaded, not trained
-            try: tokenizer = train_tokenizer(kind, '')
-            except (ValueError, OSError) as e: raise DataError(str(e)) from None
+    def from_file(
+        cls,
+        data: str
+        | Path
+        | None = None,  # a file, a folder of text files, or a glob; None: the embedded Tiny Shakespeare
+        tokenizer: Tokenizer
+        | None = None,  # use this tokenizer (resume, fine-tune); else make one...
+        kind: str = 'char',  # ... of this kind (see `train_tokenizer`), trained on the train split only
+        vocab_size: int | None = None,  # the size of a subword vocabulary
+        val_frac: float = 0.1,  # the last fraction of the corpus's characters held out for validation
+        cache_dir: str
+        | Path
+        | None = None,  # where token caches live; None: encode in memory, cache nothing
+        progress: bool = False,  # show a progress bar while encoding
+    ) -> TextDataset:
+        """Read corpus `data`, split it on its text and encode it, in memory or through a
+        memory-mapped token cache in `cache_dir`."""
+        if not 0 < val_frac < 1:
+            raise DataError(f"val_frac must be in (0, 1); got {val_frac}.")
+        # a tokenizer.json: loaded, not trained
+        if tokenizer is None and kind not in TOKENIZER_KINDS:
+            try:
+                tokenizer = train_tokenizer(kind, '')
+            except (ValueError, OSError) as e:
+                raise DataError(str(e)) from None
         paths = corpus_files(data)
         if cache_dir is None:
             docs = [read_document(p) for p in paths]
-            if not any(d.strip() for d in docs): raise _empty(paths)
+            if not any(d.strip() for d in docs):
+                raise _empty(paths)
             return cls._from_documents(docs, tokenizer, kind, vocab_size, val_frac, progress)
-        folder = Path(cache_dir)/cache_name(data, tokenizer, kind, vocab_size, val_frac)
+        folder = Path(cache_dir) / cache_name(data, tokenizer, kind, vocab_size, val_frac)
         cached = open_cache(folder, paths, tokenizer)
         if cached is None:
             with _locked(folder):
-                cached = open_cache(folder, paths, tokenizer)  # another process may have built it while we waited
+                # another process may have built it while we waited
+                cached = open_cache(folder, paths, tokenizer)
                 if cached is None:
                     build_cache(folder, paths, tokenizer, kind, vocab_size, val_frac, progress)
                     cached = open_cache(folder, paths, tokenizer)
-            if cached is None: raise DataError(f"The token cache in {folder} can't be read back after building it; is the corpus being edited?")
+            if cached is None:
+                raise DataError(
+                    f"The token cache in {folder} can't be read back after building it; is the "
+                    "corpus being edited?"
+                )
         return cls(*cached)
 
     def split(self, name: str) -> torch.Tensor:
         "The ids of split `name` ('train' or 'val')."
-        if name not in ('train', 'val'): raise ValueError(f"Unknown split {name!r}; use 'train' or 'val'.")
+        if name not in ('train', 'val'):
+            raise ValueError(f"Unknown split {name!r}; use 'train' or 'val'.")
         return self.train if name == 'train' else self.val
 
     def bytes_per_token(self, split: str) -> float:
         "UTF-8 bytes of `split`'s text per token: bits per token divided by this are bits per byte."
         ids = self.split(split)
-        n_bytes = self.split_bytes[split == 'val'] if self.split_bytes else len(self.tokenizer.decode(ids).encode('utf-8'))
+        n_bytes = (
+            self.split_bytes[split == 'val']
+            if self.split_bytes
+            else len(self.tokenizer.decode(ids).encode('utf-8'))
+        )
         return n_bytes / len(ids)
 
     def check_block_size(self, block_size: int):
@@ -320,26 +554,53 @@ class TextDataset:
         for name in ('train', 'val'):
             n = len(self.split(name))
             if n < block_size + 1:
-                fix = f"use --block-size {shortest - 1} or less, or a longer corpus" if shortest >= 2 else \
-                      f"the corpus is too short to train on: each split needs at least {block_size + 1} tokens"
-                raise DataError(f"The {name} split has {n} tokens, fewer than block_size + 1 = {block_size + 1}; {fix}.")
+                fix = (
+                    f"use --block-size {shortest - 1} or less, or a longer corpus"
+                    if shortest >= 2
+                    else "the corpus is too short to train on: each split needs at least "
+                         f"{block_size + 1} tokens"
+                )
+                raise DataError(
+                    f"The {name} split has {n} tokens, fewer than block_size + 1 = "
+                    f"{block_size + 1}; {fix}."
+                )
 
-    def get_batch(self, split: str, batch_size: int, block_size: int,
-                  generator: torch.Generator | int | None = None,  # a generator, a seed, or None for torch's global RNG
-                  device: str | torch.device = 'cpu',  # where the batch goes
-                  shard: tuple[int, int] = (0, 1)  # (rank, world_size): draw world_size batches, keep number `rank`
-                  ) -> tuple[torch.Tensor, torch.Tensor]:
-        "Random `(x, y)` windows of shape `(batch_size, block_size)` from `split`; `y` is `x` shifted by one."
+    def get_batch(
+        self,
+        split: str,
+        batch_size: int,
+        block_size: int,
+        generator: torch.Generator
+        | int
+        | None = None,  # a generator, a seed, or None for torch's global RNG
+        device: str | torch.device = 'cpu',  # where the batch goes
+        shard: tuple[int, int] = (
+            0,
+            1,
+        ),  # (rank, world_size): draw world_size batches, keep number `rank`
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Random `(x, y)` windows of shape `(batch_size, block_size)` from `split`; `y` is `x`
+        shifted by one."""
         data = self.split(split)
-        if len(data) < block_size + 1: self.check_block_size(block_size)
-        if isinstance(generator, int): generator = torch.Generator().manual_seed(generator)
+        if len(data) < block_size + 1:
+            self.check_block_size(block_size)
+        if isinstance(generator, int):
+            generator = torch.Generator().manual_seed(generator)
         rank, world = shard
-        ix = torch.randint(len(data) - block_size, (world * batch_size,), generator=generator)[rank * batch_size:(rank + 1) * batch_size]
-        windows = data.unfold(0, block_size + 1, 1)[ix].long()  # (B, T+1): only these windows are read, even from a memory map
+        ix = torch.randint(len(data) - block_size, (world * batch_size,), generator=generator)[
+            rank * batch_size : (rank + 1) * batch_size
+        ]
+        # (B, T+1): only these windows are read, even from a memory map
+        windows = data.unfold(0, block_size + 1, 1)[ix].long()
         x, y = windows[:, :-1].contiguous(), windows[:, 1:].contiguous()
         if torch.device(device).type == 'cuda':
-            return x.pin_memory().to(device, non_blocking=True), y.pin_memory().to(device, non_blocking=True)
+            return x.pin_memory().to(device, non_blocking=True), y.pin_memory().to(
+                device, non_blocking=True
+            )
         return x.to(device), y.to(device)
 
     def __repr__(self):
-        return f"TextDataset(vocab_size={self.tokenizer.vocab_size}, train={len(self.train):,} tokens, val={len(self.val):,} tokens)"
+        return (
+            f"TextDataset(vocab_size={self.tokenizer.vocab_size}, train={len(self.train):,} "
+            f"tokens, val={len(self.val):,} tokens)"
+        )

@@ -14,7 +14,13 @@ from .config import ConfigError
 from .tokenizer import CharTokenizer, Tokenizer
 from .subwords import BPETokenizer, SentencePieceTokenizer, tokenizer_from_dict
 from .model import GPT, GPTConfig
-from .checkpoint import CheckpointError, build_model, checkpoint_dict, save_checkpoint, weight_differences
+from minigpt.checkpoint import (
+    CheckpointError,
+    build_model,
+    checkpoint_dict,
+    save_checkpoint,
+    weight_differences,
+)
 from .lora import merge_adapter, merge_lora
 from .quantize import int8_checkpoint
 from .inference import Parser, check_out, load_for_inference, run_command
@@ -27,31 +33,65 @@ __all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'EXPORT_FORMATS',
 
 # %% ../nbs/23_deploy.ipynb #73b0fbdb
 def _hf(module: str = 'transformers'):
-    "Import `transformers` or `tokenizers`, or say which extra installs them; keep torchao's warnings about other hardware quiet."
+    """Import `transformers` or `tokenizers`, or say which extra installs them; keep torchao's
+    warnings about other hardware quiet."""
     import importlib, logging
-    for name in ('torchao', 'torch.utils._pytree'): logging.getLogger(name).setLevel(logging.ERROR)  # transformers imports torchao if present
-    try: return importlib.import_module(module)
-    except ImportError: raise ImportError(f"Hugging Face format needs `{module}`: pip install \"minigpt[hf]\".") from None
+
+    # transformers imports torchao if present
+    for name in ('torchao', 'torch.utils._pytree'):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise ImportError(
+            f"Hugging Face format needs `{module}`: pip install \"minigpt[hf]\"."
+        ) from None
+
 
 def hf_tokenizer(tokenizer: Tokenizer):
-    "A `tokenizers.Tokenizer` that gives the same ids as `tokenizer` (char, byte-level BPE or SentencePiece)."
+    """A `tokenizers.Tokenizer` that gives the same ids as `tokenizer` (char, byte-level BPE or
+    SentencePiece)."""
     tk = _hf('tokenizers')
-    HFTokenizer, Regex, decoders, models, normalizers, pre_tokenizers = (tk.Tokenizer, tk.Regex, tk.decoders, tk.models, tk.normalizers,
-                                                                          tk.pre_tokenizers)
+    HFTokenizer, Regex, decoders, models, normalizers, pre_tokenizers = (
+        tk.Tokenizer,
+        tk.Regex,
+        tk.decoders,
+        tk.models,
+        tk.normalizers,
+        tk.pre_tokenizers,
+    )
     if isinstance(tokenizer, CharTokenizer):
-        tok = HFTokenizer(models.WordLevel({c: i for i, c in enumerate(tokenizer.itos)}, unk_token=None))
-        tok.pre_tokenizer = pre_tokenizers.Split(Regex(r'[\s\S]'), behavior='isolated')  # every character is a piece
+        tok = HFTokenizer(
+            models.WordLevel({c: i for i, c in enumerate(tokenizer.itos)}, unk_token=None)
+        )
+        # every character is a piece
+        tok.pre_tokenizer = pre_tokenizers.Split(Regex(r'[\s\S]'), behavior='isolated')
         tok.decoder = decoders.Fuse()
         return tok
-    if isinstance(tokenizer, BPETokenizer): return HFTokenizer.from_str(tokenizer.tokenizer.to_str())
+    if isinstance(tokenizer, BPETokenizer):
+        return HFTokenizer.from_str(tokenizer.tokenizer.to_str())
     if isinstance(tokenizer, SentencePieceTokenizer):
         from sentencepiece import sentencepiece_model_pb2 as spm_pb
-        proto = spm_pb.ModelProto(); proto.ParseFromString(tokenizer.model)
-        unk = next(i for i, p in enumerate(proto.pieces) if p.type == spm_pb.ModelProto.SentencePiece.UNKNOWN)
-        tok = HFTokenizer(models.Unigram([(p.piece, p.score) for p in proto.pieces], unk_id=unk, byte_fallback=True))
+
+        proto = spm_pb.ModelProto()
+        proto.ParseFromString(tokenizer.model)
+        unk = next(
+            i
+            for i, p in enumerate(proto.pieces)
+            if p.type == spm_pb.ModelProto.SentencePiece.UNKNOWN
+        )
+        tok = HFTokenizer(
+            models.Unigram(
+                [(p.piece, p.score) for p in proto.pieces], unk_id=unk, byte_fallback=True
+            )
+        )
         tok.normalizer = normalizers.Replace(' ', '▁')
-        tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement='▁', prepend_scheme='never', split=True)
-        tok.decoder = decoders.Sequence([decoders.Replace('▁', ' '), decoders.ByteFallback(), decoders.Fuse()])
+        tok.pre_tokenizer = pre_tokenizers.Metaspace(
+            replacement='▁', prepend_scheme='never', split=True
+        )
+        tok.decoder = decoders.Sequence(
+            [decoders.Replace('▁', ' '), decoders.ByteFallback(), decoders.Fuse()]
+        )
         return tok
     raise TypeError(f"Can't export a {type(tokenizer).__name__} to Hugging Face format.")
 
@@ -96,176 +136,352 @@ class MiniGPTForCausalLM(PreTrainedModel, GenerationMixin):
         return CausalLMOutput(loss=loss, logits=logits)
 '''
 
-GPT2_CONV1D = ('attn.c_attn.weight', 'attn.c_proj.weight', 'mlp.c_fc.weight', 'mlp.c_proj.weight')  # stored transposed by GPT-2
+# stored transposed by GPT-2
+GPT2_CONV1D = ('attn.c_attn.weight', 'attn.c_proj.weight', 'mlp.c_fc.weight', 'mlp.c_proj.weight')
 
-GPT2_ACTIVATIONS = {'gelu': 'gelu', 'gelu_tanh': 'gelu_pytorch_tanh', 'relu2': 'relu2'}  # minigpt's mlp -> GPT-2's activation_function
+# minigpt's mlp -> GPT-2's activation_function
+GPT2_ACTIVATIONS = {'gelu': 'gelu', 'gelu_tanh': 'gelu_pytorch_tanh', 'relu2': 'relu2'}
+
 
 def gpt2_compatible(cfg: GPTConfig) -> bool:
-    "Whether `transformers`' `GPT2LMHeadModel` computes exactly what a `GPT` of this shape computes."
+    """Whether `transformers`' `GPT2LMHeadModel` computes exactly what a `GPT` of this shape
+    computes."""
     return cfg.pos_emb == 'learned' and not cfg.qk_norm and cfg.mlp in GPT2_ACTIVATIONS
 
 # %% ../nbs/23_deploy.ipynb #f31a31cb
 def _gpt2_state_dict(model: GPT) -> dict[str, torch.Tensor]:
-    "`model`'s weights under GPT-2's names and layouts (transposed Conv1D matrices; zero biases where the model has none)."
+    """`model`'s weights under GPT-2's names and layouts (transposed Conv1D matrices; zero biases
+    where the model has none)."""
     sd, cfg = model.state_dict(), model.cfg
-    out = {k: (v.t() if k.endswith(GPT2_CONV1D) else v).detach().clone() for k, v in sd.items() if k != 'lm_head.weight'}
+    out = {
+        k: (v.t() if k.endswith(GPT2_CONV1D) else v).detach().clone()
+        for k, v in sd.items()
+        if k != 'lm_head.weight'
+    }
     if not cfg.bias:
         for k, v in sd.items():
             if k.endswith(('ln_1.weight', 'ln_2.weight', 'ln_f.weight')) or k.endswith(GPT2_CONV1D):
                 out[k.removesuffix('weight') + 'bias'] = torch.zeros(v.shape[0])
     return out
 
+
 def _prepare_folder(out: Path, force: bool):
     "Refuse a folder that holds anything (unless `force`, which empties it); create it."
     check_out(out, force, folder=True)
-    if out.exists() and any(out.iterdir()): shutil.rmtree(out)
+    if out.exists() and any(out.iterdir()):
+        shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
 
-def save_hf(model: GPT, tokenizer: Tokenizer,
-            out: str | Path,  # the folder to write
-            force: bool = False  # replace the contents of a folder that isn't empty
-           ) -> Path:
-    "Write `model` and `tokenizer` as a Hugging Face folder: GPT-2 where its shape allows, else with minigpt's model code."
+
+def save_hf(
+    model: GPT,
+    tokenizer: Tokenizer,
+    out: str | Path,  # the folder to write
+    force: bool = False,  # replace the contents of a folder that isn't empty
+) -> Path:
+    """Write `model` and `tokenizer` as a Hugging Face folder: GPT-2 where its shape allows, else
+    with minigpt's model code."""
     if any(type(m).__name__ in ('Int8Linear', 'LoRALinear') for m in model.modules()):
-        raise ConfigError("Export the float model: int8 layers and LoRA adapters don't export (merge an adapter first).")
+        raise ConfigError(
+            "Export the float model: int8 layers and LoRA adapters don't export (merge an adapter "
+            "first)."
+        )
     if tokenizer.vocab_size != model.cfg.vocab_size:
-        raise ValueError(f"The tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is {model.cfg.vocab_size}.")
+        raise ValueError(
+            f"The tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is "
+            f"{model.cfg.vocab_size}."
+        )
     tf = _hf()
-    hf_tok = tf.PreTrainedTokenizerFast(tokenizer_object=hf_tokenizer(tokenizer))  # fails before the folder is touched
+    # fails before the folder is touched
+    hf_tok = tf.PreTrainedTokenizerFast(tokenizer_object=hf_tokenizer(tokenizer))
     out, cfg = Path(out), model.cfg
     _prepare_folder(out, force)
     if gpt2_compatible(cfg):
-        config = tf.GPT2Config(vocab_size=cfg.vocab_size, n_positions=cfg.block_size, n_embd=cfg.n_embd, n_layer=cfg.n_layer,
-                            n_head=cfg.n_head, activation_function=GPT2_ACTIVATIONS[cfg.mlp],
-                            resid_pdrop=0.0, embd_pdrop=0.0, attn_pdrop=0.0, layer_norm_epsilon=1e-5, tie_word_embeddings=True,
-                            bos_token_id=None, eos_token_id=None)
+        config = tf.GPT2Config(
+            vocab_size=cfg.vocab_size,
+            n_positions=cfg.block_size,
+            n_embd=cfg.n_embd,
+            n_layer=cfg.n_layer,
+            n_head=cfg.n_head,
+            activation_function=GPT2_ACTIVATIONS[cfg.mlp],
+            resid_pdrop=0.0,
+            embd_pdrop=0.0,
+            attn_pdrop=0.0,
+            layer_norm_epsilon=1e-5,
+            tie_word_embeddings=True,
+            bos_token_id=None,
+            eos_token_id=None,
+        )
         hf = tf.GPT2LMHeadModel(config)
         hf.load_state_dict(_gpt2_state_dict(model), strict=False)  # lm_head is tied to wte
         bars = tf.utils.logging.is_progress_bar_enabled()
-        tf.utils.logging.disable_progress_bar()  # a one-file model needs no "Writing model shards" bar
-        try: hf.save_pretrained(out)
+        # a one-file model needs no "Writing model shards" bar
+        tf.utils.logging.disable_progress_bar()
+        try:
+            hf.save_pretrained(out)
         finally:
-            if bars: tf.utils.logging.enable_progress_bar()
+            if bars:
+                tf.utils.logging.enable_progress_bar()
     else:
         from safetensors.torch import save_file
+
         package = Path(minigpt.__file__).parent
-        for name in ('config.py', 'attention.py', 'model.py'): shutil.copy(package/name, out/name)
-        (out/'modeling_minigpt.py').write_text(MODELING_CODE)
-        (out/'config.json').write_text(json.dumps({
-            'model_type': 'minigpt', 'architectures': ['MiniGPTForCausalLM'], 'minigpt': cfg.to_dict(), 'vocab_size': cfg.vocab_size,
-            'tie_word_embeddings': True, 'use_cache': False,
-            'auto_map': {'AutoConfig': 'modeling_minigpt.MiniGPTConfig', 'AutoModelForCausalLM': 'modeling_minigpt.MiniGPTForCausalLM'}},
-            indent=2))
-        save_file({'gpt.' + k: v.detach().contiguous() for k, v in model.state_dict().items() if k != 'lm_head.weight'},
-                  str(out/'model.safetensors'), metadata={'format': 'pt'})
+        for name in ('config.py', 'attention.py', 'model.py'):
+            shutil.copy(package / name, out / name)
+        (out / 'modeling_minigpt.py').write_text(MODELING_CODE)
+        (out / 'config.json').write_text(
+            json.dumps(
+                {
+                    'model_type': 'minigpt',
+                    'architectures': ['MiniGPTForCausalLM'],
+                    'minigpt': cfg.to_dict(),
+                    'vocab_size': cfg.vocab_size,
+                    'tie_word_embeddings': True,
+                    'use_cache': False,
+                    'auto_map': {
+                        'AutoConfig': 'modeling_minigpt.MiniGPTConfig',
+                        'AutoModelForCausalLM': 'modeling_minigpt.MiniGPTForCausalLM',
+                    },
+                },
+                indent=2,
+            )
+        )
+        save_file(
+            {
+                'gpt.' + k: v.detach().contiguous()
+                for k, v in model.state_dict().items()
+                if k != 'lm_head.weight'
+            },
+            str(out / 'model.safetensors'),
+            metadata={'format': 'pt'},
+        )
     hf_tok.save_pretrained(out)
     return out
 
 # %% ../nbs/23_deploy.ipynb #540c468a
-_ACTIVATIONS = {'gelu': 'gelu', 'gelu_new': 'gelu_tanh', 'gelu_pytorch_tanh': 'gelu_tanh', 'relu2': 'relu2'}  # GPT-2's -> minigpt's mlp
+# GPT-2's -> minigpt's mlp
+_ACTIVATIONS = {
+    'gelu': 'gelu',
+    'gelu_new': 'gelu_tanh',
+    'gelu_pytorch_tanh': 'gelu_tanh',
+    'relu2': 'relu2',
+}
+
 
 def _read_weights(folder: Path) -> dict[str, torch.Tensor]:
-    if (folder/'model.safetensors').is_file():
+    if (folder / 'model.safetensors').is_file():
         from safetensors.torch import load_file
-        return load_file(str(folder/'model.safetensors'))
-    if (folder/'pytorch_model.bin').is_file(): return torch.load(folder/'pytorch_model.bin', map_location='cpu', weights_only=True)
-    raise CheckpointError(f"{folder} has no model.safetensors or pytorch_model.bin (sharded checkpoints are not supported).")
+
+        return load_file(str(folder / 'model.safetensors'))
+    if (folder / 'pytorch_model.bin').is_file():
+        return torch.load(folder / 'pytorch_model.bin', map_location='cpu', weights_only=True)
+    raise CheckpointError(
+        f"{folder} has no model.safetensors or pytorch_model.bin (sharded checkpoints are not "
+        "supported)."
+    )
+
 
 def hf_checkpoint(folder: str | Path) -> dict:
     "An `imported` checkpoint of a Hugging Face folder holding a GPT-2 model (or a minigpt export)."
     folder = Path(folder)
-    if not (folder/'config.json').is_file(): raise CheckpointError(f"{folder} is not a Hugging Face model folder: it has no config.json.")
-    try: config = json.loads((folder/'config.json').read_text())
-    except (OSError, ValueError) as e: raise CheckpointError(f"{folder/'config.json'} can't be read as JSON: {e}.") from None
+    if not (folder / 'config.json').is_file():
+        raise CheckpointError(
+            f"{folder} is not a Hugging Face model folder: it has no config.json."
+        )
+    try:
+        config = json.loads((folder / 'config.json').read_text())
+    except (OSError, ValueError) as e:
+        raise CheckpointError(f"{folder / 'config.json'} can't be read as JSON: {e}.") from None
     kind = config.get('model_type')
-    if kind == 'minigpt': cfg, prefix = GPTConfig.from_dict(config['minigpt']), 'gpt.'
+    if kind == 'minigpt':
+        cfg, prefix = GPTConfig.from_dict(config['minigpt']), 'gpt.'
     elif kind == 'gpt2':
-        refuse = {k: config.get(k) for k, ok in [('tie_word_embeddings', True), ('layer_norm_epsilon', 1e-5), ('scale_attn_weights', True),
-                                                  ('scale_attn_by_inverse_layer_idx', False)] if config.get(k, ok) != ok}
+        refuse = {
+            k: config.get(k)
+            for k, ok in [
+                ('tie_word_embeddings', True),
+                ('layer_norm_epsilon', 1e-5),
+                ('scale_attn_weights', True),
+                ('scale_attn_by_inverse_layer_idx', False),
+            ]
+            if config.get(k, ok) != ok
+        }
         act = _ACTIVATIONS.get(config.get('activation_function', 'gelu_new'))
         if refuse or act is None:
             refuse.update({} if act else {'activation_function': config.get('activation_function')})
-            raise CheckpointError(f"{folder} is a GPT-2 model with settings minigpt's GPT doesn't compute: "
-                                  f"{', '.join(f'{k}={v!r}' for k, v in refuse.items())}.")
-        try: cfg = GPTConfig(vocab_size=config['vocab_size'], block_size=config.get('n_positions', config.get('n_ctx', 1024)),
-                             n_layer=config['n_layer'], n_head=config['n_head'], n_embd=config['n_embd'], mlp=act, bias=True)
-        except (KeyError, ConfigError) as e: raise CheckpointError(f"{folder/'config.json'} is not a usable GPT-2 config: {e}") from None
+            raise CheckpointError(
+                f"{folder} is a GPT-2 model with settings minigpt's GPT doesn't compute: "
+                f"{', '.join(f'{k}={v!r}' for k, v in refuse.items())}."
+            )
+        try:
+            cfg = GPTConfig(
+                vocab_size=config['vocab_size'],
+                block_size=config.get('n_positions', config.get('n_ctx', 1024)),
+                n_layer=config['n_layer'],
+                n_head=config['n_head'],
+                n_embd=config['n_embd'],
+                mlp=act,
+                bias=True,
+            )
+        except (KeyError, ConfigError) as e:
+            raise CheckpointError(
+                f"{folder / 'config.json'} is not a usable GPT-2 config: {e}"
+            ) from None
         prefix = ''
-    else: raise CheckpointError(f"{folder} holds a {kind!r} model, not a GPT-2 model; minigpt imports GPT-2 folders (model_type 'gpt2').")
+    else:
+        raise CheckpointError(
+            f"{folder} holds a {kind!r} model, not a GPT-2 model; minigpt imports GPT-2 folders "
+            "(model_type 'gpt2')."
+        )
     weights = {k.removeprefix(prefix): v for k, v in _read_weights(folder).items()}
     if kind == 'gpt2':
-        weights = {('' if k.startswith(('transformer.', 'lm_head.')) else 'transformer.') + k: v for k, v in weights.items()
-                   if not k.endswith(('.attn.bias', '.attn.masked_bias'))}  # old files carry the causal mask as a buffer
+        weights = {
+            ('' if k.startswith(('transformer.', 'lm_head.')) else 'transformer.') + k: v
+            for k, v in weights.items()
+            # old files carry the causal mask as a buffer
+            if not k.endswith(('.attn.bias', '.attn.masked_bias'))
+        }
         weights = {k: v.t() if k.endswith(GPT2_CONV1D) else v for k, v in weights.items()}
     weights.setdefault('lm_head.weight', weights.get('transformer.wte.weight'))
-    with torch.device('meta'): diffs = weight_differences(GPT(cfg), weights)  # shapes only
-    if diffs: raise CheckpointError(f"The weights in {folder} don't fit its config.json: {'; '.join(diffs)[:500]}.")
-    try: hf_tok = _hf().AutoTokenizer.from_pretrained(folder)
-    except (OSError, ValueError) as e: raise CheckpointError(f"{folder} has no tokenizer transformers can load: {str(e).splitlines()[0]}") from None
-    if not getattr(hf_tok, 'is_fast', False): raise CheckpointError(f"{folder}'s tokenizer has no tokenizer.json form; minigpt needs one.")
-    tokenizer = tokenizer_from_dict({'type': 'json', 'tokenizer_json': hf_tok.backend_tokenizer.to_str()})
+    with torch.device('meta'):
+        diffs = weight_differences(GPT(cfg), weights)  # shapes only
+    if diffs:
+        raise CheckpointError(
+            f"The weights in {folder} don't fit its config.json: {'; '.join(diffs)[:500]}."
+        )
+    try:
+        hf_tok = _hf().AutoTokenizer.from_pretrained(folder)
+    except (OSError, ValueError) as e:
+        raise CheckpointError(
+            f"{folder} has no tokenizer transformers can load: {str(e).splitlines()[0]}"
+        ) from None
+    if not getattr(hf_tok, 'is_fast', False):
+        raise CheckpointError(
+            f"{folder}'s tokenizer has no tokenizer.json form; minigpt needs one."
+        )
+    tokenizer = tokenizer_from_dict(
+        {'type': 'json', 'tokenizer_json': hf_tok.backend_tokenizer.to_str()}
+    )
     if tokenizer.vocab_size != cfg.vocab_size:
-        raise CheckpointError(f"{folder}'s tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is {cfg.vocab_size}; "
-                              "minigpt needs them equal.")
+        raise CheckpointError(
+            f"{folder}'s tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is "
+            f"{cfg.vocab_size}; "
+            "minigpt needs them equal."
+        )
     return checkpoint_dict('imported', weights, cfg, tokenizer, origin=str(folder))
 
+
 def load_hf(folder: str | Path) -> tuple[GPT, Tokenizer]:
-    "A minigpt `GPT` (in eval mode) and tokenizer from a Hugging Face GPT-2 folder (or a minigpt export)."
+    """A minigpt `GPT` (in eval mode) and tokenizer from a Hugging Face GPT-2 folder (or a minigpt
+    export)."""
     return build_model(hf_checkpoint(folder))
 
 # %% ../nbs/23_deploy.ipynb #392f0259
 EXPORT_FORMATS = ('hf', 'safetensors', 'int8')
 
+
 def export_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-export CHECKPOINT --format {hf,safetensors,int8} --out PATH`."
-    p = Parser(prog='minigpt-export', description="Write a checkpoint's model and tokenizer in another format.",
-                epilog="Examples: minigpt-export checkpoints/best.pt --format hf --out my-model | "
-                       "minigpt-export checkpoints/best.pt --format int8 --out best-int8.pt")
-    p.add_argument('checkpoint', metavar='CHECKPOINT', help="a full checkpoint, e.g. checkpoints/best.pt")
-    p.add_argument('--format', required=True, choices=EXPORT_FORMATS, help="hf: a Hugging Face folder; safetensors: one file; int8: an int8 checkpoint")
+    p = Parser(
+        prog='minigpt-export',
+        description="Write a checkpoint's model and tokenizer in another format.",
+        epilog="Examples: minigpt-export checkpoints/best.pt --format hf --out my-model | "
+        "minigpt-export checkpoints/best.pt --format int8 --out best-int8.pt",
+    )
+    p.add_argument(
+        'checkpoint', metavar='CHECKPOINT', help="a full checkpoint, e.g. checkpoints/best.pt"
+    )
+    p.add_argument(
+        '--format',
+        required=True,
+        choices=EXPORT_FORMATS,
+        help="hf: a Hugging Face folder; safetensors: one file; int8: an int8 checkpoint",
+    )
     p.add_argument('--out', required=True, metavar='PATH', help="the folder (hf) or file to write")
-    p.add_argument('--adapter', default=None, metavar='PATH', help="a LoRA adapter trained on CHECKPOINT, merged in before exporting")
+    p.add_argument(
+        '--adapter',
+        default=None,
+        metavar='PATH',
+        help="a LoRA adapter trained on CHECKPOINT, merged in before exporting",
+    )
     p.add_argument('--force', action='store_true', help="replace what is at --out")
     args = p.parse_args(argv)
     return run_command('minigpt-export', lambda: _export(args))
 
+
 def _export(args: argparse.Namespace) -> int:
     out = check_out(args.out, args.force, folder=args.format == 'hf')
     model, tokenizer, run = load_for_inference(args.checkpoint, 'cpu', args.adapter)
-    if args.adapter: model = merge_lora(model)
-    if args.format == 'hf': save_hf(model, tokenizer, out, force=args.force)
-    elif args.format == 'safetensors': save_safetensors(model, tokenizer, out)
-    else: save_checkpoint(int8_checkpoint(model, tokenizer, run.get('train_config')), out)
-    size = sum(f.stat().st_size for f in out.rglob('*') if f.is_file()) if out.is_dir() else out.stat().st_size
+    if args.adapter:
+        model = merge_lora(model)
+    if args.format == 'hf':
+        save_hf(model, tokenizer, out, force=args.force)
+    elif args.format == 'safetensors':
+        save_safetensors(model, tokenizer, out)
+    else:
+        save_checkpoint(int8_checkpoint(model, tokenizer, run.get('train_config')), out)
+    size = (
+        sum(f.stat().st_size for f in out.rglob('*') if f.is_file())
+        if out.is_dir()
+        else out.stat().st_size
+    )
     print(f"Exported {args.format}: {out} ({size / 1e6:.1f} MB)")
     if args.format == 'hf':
         remote = '' if gpt2_compatible(model.cfg) else ', trust_remote_code=True'
-        print(f"Load it with: AutoModelForCausalLM.from_pretrained({str(out)!r}{remote}) and AutoTokenizer.from_pretrained({str(out)!r}{remote})")
-    else: print(f"Sample with: minigpt-sample --checkpoint {out}" if args.format == 'int8' else "Load it with: minigpt.export.load_safetensors")
+        print(
+            f"Load it with: AutoModelForCausalLM.from_pretrained({str(out)!r}{remote}) and "
+            f"AutoTokenizer.from_pretrained({str(out)!r}{remote})"
+        )
+    else:
+        print(
+            f"Sample with: minigpt-sample --checkpoint {out}"
+            if args.format == 'int8'
+            else "Load it with: minigpt.export.load_safetensors"
+        )
     return 0
 
+
 def import_main(argv: list[str] | None = None) -> int:
-    "Entry point of `minigpt-import FOLDER --out PATH`: a Hugging Face GPT-2 folder as a minigpt checkpoint."
-    p = Parser(prog='minigpt-import', description="Turn a Hugging Face GPT-2 folder into a minigpt checkpoint.",
-                epilog="Example: minigpt-import ./gpt2 --out gpt2.pt && minigpt-sample --checkpoint gpt2.pt --prompt 'Hello'")
-    p.add_argument('folder', metavar='FOLDER', help="a folder with config.json, model.safetensors (or pytorch_model.bin) and tokenizer files")
+    """Entry point of `minigpt-import FOLDER --out PATH`: a Hugging Face GPT-2 folder as a minigpt
+    checkpoint."""
+    p = Parser(
+        prog='minigpt-import',
+        description="Turn a Hugging Face GPT-2 folder into a minigpt checkpoint.",
+        epilog="Example: minigpt-import ./gpt2 --out gpt2.pt && minigpt-sample --checkpoint "
+               "gpt2.pt --prompt 'Hello'",
+    )
+    p.add_argument(
+        'folder',
+        metavar='FOLDER',
+        help="a folder with config.json, model.safetensors (or pytorch_model.bin) and tokenizer "
+             "files",
+    )
     p.add_argument('--out', required=True, metavar='PATH', help="the checkpoint to write")
     p.add_argument('--force', action='store_true', help="replace --out if it exists")
     args = p.parse_args(argv)
     return run_command('minigpt-import', lambda: _import(args))
+
 
 def _import(args: argparse.Namespace) -> int:
     out = check_out(args.out, args.force)
     ckpt = hf_checkpoint(args.folder)
     model, tokenizer = build_model(ckpt)  # checks that it loads
     save_checkpoint(ckpt, out)
-    print(f"Imported {args.folder}: {out} ({model.num_params():,} parameters, vocabulary of {tokenizer.vocab_size:,})")
-    print(f"Sample with: minigpt-sample --checkpoint {out}   fine-tune with: minigpt-train --init-from {out} --data YOUR_TEXT")
+    print(
+        f"Imported {args.folder}: {out} ({model.num_params():,} parameters, vocabulary of "
+        f"{tokenizer.vocab_size:,})"
+    )
+    print(
+        f"Sample with: minigpt-sample --checkpoint {out}   fine-tune with: minigpt-train "
+        f"--init-from {out} --data YOUR_TEXT"
+    )
     return 0
+
 
 def export_cli():
     "Console-script wrapper of `export_main`."
     sys.exit(export_main())
+
 
 def import_cli():
     "Console-script wrapper of `import_main`."
@@ -273,21 +489,35 @@ def import_cli():
 
 # %% ../nbs/23_deploy.ipynb #d7598e9e
 def merge_main(argv: list[str] | None = None) -> int:
-    "Entry point of `minigpt-merge BASE ADAPTER --out PATH`: one full checkpoint of a base model with a LoRA adapter merged in."
-    p = Parser(prog='minigpt-merge', description="Merge a LoRA adapter into the base model it was trained on, as one full checkpoint.",
-                epilog="Example: minigpt-merge checkpoints/best.pt lora/best.pt --out merged.pt")
+    """Entry point of `minigpt-merge BASE ADAPTER --out PATH`: one full checkpoint of a base model
+    with a LoRA adapter merged in."""
+    p = Parser(
+        prog='minigpt-merge',
+        description="Merge a LoRA adapter into the base model it was trained on, as one full "
+                    "checkpoint.",
+        epilog="Example: minigpt-merge checkpoints/best.pt lora/best.pt --out merged.pt",
+    )
     p.add_argument('checkpoint', metavar='BASE', help="the base model's checkpoint")
-    p.add_argument('adapter', metavar='ADAPTER', help="a LoRA adapter trained on BASE (from minigpt-train --init-from BASE --lora-rank R)")
+    p.add_argument(
+        'adapter',
+        metavar='ADAPTER',
+        help="a LoRA adapter trained on BASE (from minigpt-train --init-from BASE --lora-rank R)",
+    )
     p.add_argument('--out', required=True, metavar='PATH', help="the merged checkpoint to write")
     p.add_argument('--force', action='store_true', help="replace --out if it exists")
     args = p.parse_args(argv)
     return run_command('minigpt-merge', lambda: _merge(args))
 
+
 def _merge(args: argparse.Namespace) -> int:
     out = check_out(args.out, args.force)
     save_checkpoint(merge_adapter(args.checkpoint, args.adapter), out)
-    print(f"Merged: {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB); sample with: minigpt-sample --checkpoint {args.out}")
+    print(
+        f"Merged: {args.out} ({Path(args.out).stat().st_size / 1e6:.1f} MB); sample with: "
+        f"minigpt-sample --checkpoint {args.out}"
+    )
     return 0
+
 
 def merge_cli():
     "Console-script wrapper of `merge_main`."

@@ -19,99 +19,156 @@ __all__ = ['world_info', 'launched_by_torchrun', 'init_distributed', 'close_dist
 
 # %% ../nbs/17_distributed.ipynb #2dd14c7b
 def world_info() -> tuple[int, int, int]:
-    "`(rank, world_size, local_rank)` of this process: from the process group if there is one, else `(0, 1, 0)`."
+    """`(rank, world_size, local_rank)` of this process: from the process group if there is one,
+    else `(0, 1, 0)`."""
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank(), dist.get_world_size(), int(os.environ.get('LOCAL_RANK', 0))
     return 0, 1, 0
+
 
 def launched_by_torchrun() -> bool:
     "True when the environment says this process is one of several started by `torchrun`."
     return int(os.environ.get('WORLD_SIZE', '1')) > 1
 
+
 def init_distributed(device_type: str, timeout_s: float = 300.0) -> bool:
-    "Join the process group torchrun describes (NCCL for CUDA, gloo otherwise); False when not under torchrun."
-    if not launched_by_torchrun() or dist.is_initialized(): return dist.is_initialized()
+    """Join the process group torchrun describes (NCCL for CUDA, gloo otherwise); False when not
+    under torchrun."""
+    if not launched_by_torchrun() or dist.is_initialized():
+        return dist.is_initialized()
     backend = 'nccl' if device_type == 'cuda' else 'gloo'
-    if backend == 'nccl': torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
+    if backend == 'nccl':
+        torch.cuda.set_device(int(os.environ.get('LOCAL_RANK', 0)))
     dist.init_process_group(backend, timeout=timedelta(seconds=timeout_s))
     return True
 
+
 def close_distributed():
     "Leave the process group, if this process joined one."
-    if dist.is_available() and dist.is_initialized(): dist.destroy_process_group()
+    if dist.is_available() and dist.is_initialized():
+        dist.destroy_process_group()
 
 # %% ../nbs/17_distributed.ipynb #29c5f185
 def is_fsdp(module: torch.nn.Module) -> bool:
     "True if `module` was sharded with `fully_shard`."
     from torch.distributed.fsdp import FSDPModule
+
     return isinstance(module, FSDPModule)
 
-def wrap_model(model: torch.nn.Module, device: torch.device, fsdp: bool = False,
-               dtype: torch.dtype = torch.float32  # FSDP: the run's precision, which the all-gathers use
-              ) -> torch.nn.Module:
+
+def wrap_model(
+    model: torch.nn.Module,
+    device: torch.device,
+    fsdp: bool = False,
+    dtype: torch.dtype = torch.float32,  # FSDP: the run's precision, which the all-gathers use
+) -> torch.nn.Module:
     "Shard `model` in place with FSDP (returning it), or wrap it in DDP (returning the wrapper)."
     if fsdp:
         from torch.distributed.fsdp import MixedPrecisionPolicy, fully_shard
-        # gather weights in the run's precision (half the traffic under bf16); reduce gradients in float32
-        policy = MixedPrecisionPolicy(param_dtype=None if dtype == torch.float32 else dtype, reduce_dtype=torch.float32)
-        for block in model.transformer.h: fully_shard(block, mp_policy=policy)
+
+        # gather weights in the run's precision (half the traffic under bf16); reduce gradients in
+        # float32
+        policy = MixedPrecisionPolicy(
+            param_dtype=None if dtype == torch.float32 else dtype, reduce_dtype=torch.float32
+        )
+        for block in model.transformer.h:
+            fully_shard(block, mp_policy=policy)
         fully_shard(model, mp_policy=policy)
         return model
     from torch.nn.parallel import DistributedDataParallel as DDP
+
     return DDP(model, device_ids=[device.index] if device.type == 'cuda' else None)
+
 
 @contextmanager
 def grad_sync(module: torch.nn.Module, enabled: bool):
-    "Within this context, synchronise gradients across processes only if `enabled` (no-op for a plain module)."
+    """Within this context, synchronise gradients across processes only if `enabled` (no-op for a
+    plain module)."""
     from torch.nn.parallel import DistributedDataParallel as DDP
+
     if isinstance(module, DDP) and not enabled:
-        with module.no_sync(): yield
+        with module.no_sync():
+            yield
     elif is_fsdp(module):
         module.set_requires_gradient_sync(enabled)
-        try: yield
-        finally: module.set_requires_gradient_sync(True)
-    else: yield
+        try:
+            yield
+        finally:
+            module.set_requires_gradient_sync(True)
+    else:
+        yield
+
 
 def all_reduce_mean(t: torch.Tensor) -> torch.Tensor:
     "The mean of `t` over all processes (`t` itself outside a process group)."
-    if not (dist.is_available() and dist.is_initialized()): return t
+    if not (dist.is_available() and dist.is_initialized()):
+        return t
     t = t.detach().clone()
     dist.all_reduce(t, op=dist.ReduceOp.SUM)  # gloo has no AVG
     return t / dist.get_world_size()
 
+
 def any_process(flag: bool, device: torch.device) -> bool:
     "True if `flag` is true in any process (a single process answers for itself)."
-    if not (dist.is_available() and dist.is_initialized()): return flag
+    if not (dist.is_available() and dist.is_initialized()):
+        return flag
     t = torch.tensor([int(flag)], device=device)
     dist.all_reduce(t, op=dist.ReduceOp.MAX)
     return bool(t.item())
 
 # %% ../nbs/17_distributed.ipynb #4cac0af4
-def full_state(model: torch.nn.Module, optimizer: torch.optim.Optimizer | None = None) -> tuple[dict, dict | None]:
+def full_state(
+    model: torch.nn.Module, optimizer: torch.optim.Optimizer | None = None
+) -> tuple[dict, dict | None]:
     "Full (unsharded, CPU) model and optimizer state dicts; a collective call under FSDP."
     if not is_fsdp(model):
         return model.state_dict(), (optimizer.state_dict() if optimizer is not None else None)
-    from torch.distributed.checkpoint.state_dict import get_model_state_dict, get_optimizer_state_dict, StateDictOptions
-    opts = StateDictOptions(full_state_dict=True, cpu_offload=True)
-    return (get_model_state_dict(model, options=opts),
-            get_optimizer_state_dict(model, optimizer, options=opts) if optimizer is not None else None)
+    from torch.distributed.checkpoint.state_dict import (
+        get_model_state_dict,
+        get_optimizer_state_dict,
+        StateDictOptions,
+    )
 
-def load_full_state(model: torch.nn.Module, model_sd: dict, optimizer: torch.optim.Optimizer | None = None, optim_sd: dict | None = None):
+    opts = StateDictOptions(full_state_dict=True, cpu_offload=True)
+    return (
+        get_model_state_dict(model, options=opts),
+        get_optimizer_state_dict(model, optimizer, options=opts) if optimizer is not None else None,
+    )
+
+
+def load_full_state(
+    model: torch.nn.Module,
+    model_sd: dict,
+    optimizer: torch.optim.Optimizer | None = None,
+    optim_sd: dict | None = None,
+):
     "Load full state dicts into a plain or FSDP-sharded model and its optimizer."
     if not is_fsdp(model):
         model.load_state_dict(model_sd)
-        if optimizer is not None and optim_sd is not None: optimizer.load_state_dict(optim_sd)
+        if optimizer is not None and optim_sd is not None:
+            optimizer.load_state_dict(optim_sd)
         return
-    from torch.distributed.checkpoint.state_dict import set_model_state_dict, set_optimizer_state_dict, StateDictOptions
+    from torch.distributed.checkpoint.state_dict import (
+        set_model_state_dict,
+        set_optimizer_state_dict,
+        StateDictOptions,
+    )
+
     opts = StateDictOptions(full_state_dict=True)
     set_model_state_dict(model, model_sd, options=opts)
-    if optimizer is not None and optim_sd is not None: set_optimizer_state_dict(model, optimizer, optim_sd, options=opts)
+    if optimizer is not None and optim_sd is not None:
+        set_optimizer_state_dict(model, optimizer, optim_sd, options=opts)
 
 # %% ../nbs/17_distributed.ipynb #66f32c95
 class DataParallel(Parallelism):
-    "The trainer's `parallelism` for one of several processes started by `torchrun`: DDP (or FSDP) over the process group."
-    def __init__(self, fsdp: bool = False,  # shard the model with FSDP instead of replicating it with DDP
-                 dtype: torch.dtype = torch.float32):  # the run's precision (FSDP gathers weights in it)
+    """The trainer's `parallelism` for one of several processes started by `torchrun`: DDP (or FSDP)
+    over the process group."""
+
+    def __init__(
+        self,
+        fsdp: bool = False,  # shard the model with FSDP instead of replicating it with DDP
+        dtype: torch.dtype = torch.float32,
+    ):  # the run's precision (FSDP gathers weights in it)
         self.fsdp, self.dtype, self.fused_optimizer = fsdp, dtype, not fsdp
         self.rank, self.world_size, self.local_rank = world_info()
 
@@ -120,10 +177,21 @@ class DataParallel(Parallelism):
         return self.wrapped
 
     def loss_and_grads(self, trainer, x, y, weight: float = 1.0, sync: bool = True) -> torch.Tensor:
-        with grad_sync(self.wrapped, sync): return super().loss_and_grads(trainer, x, y, weight, sync)  # all-reduce on the last micro-step
+        # all-reduce on the last micro-step
+        with grad_sync(self.wrapped, sync):
+            return super().loss_and_grads(trainer, x, y, weight, sync)
 
-    def mean(self, t: torch.Tensor) -> torch.Tensor: return all_reduce_mean(t)
-    def any(self, flag: bool, device: torch.device) -> bool: return any_process(flag, device)
-    def state_dicts(self, model, opt): return full_state(model, opt)
-    def load_state_dicts(self, model, opt, model_sd, opt_sd): load_full_state(model, model_sd, opt, opt_sd)
-    def describe(self, device: torch.device) -> str: return f"{self.world_size} processes ({'FSDP' if self.fsdp else 'DDP'})"
+    def mean(self, t: torch.Tensor) -> torch.Tensor:
+        return all_reduce_mean(t)
+
+    def any(self, flag: bool, device: torch.device) -> bool:
+        return any_process(flag, device)
+
+    def state_dicts(self, model, opt):
+        return full_state(model, opt)
+
+    def load_state_dicts(self, model, opt, model_sd, opt_sd):
+        load_full_state(model, model_sd, opt, opt_sd)
+
+    def describe(self, device: torch.device) -> str:
+        return f"{self.world_size} processes ({'FSDP' if self.fsdp else 'DDP'})"

@@ -19,7 +19,9 @@ __all__ = ['LOGITS_BUDGET', 'TextScore', 'sliding_windows', 'score_text', 'bleu_
 # %% ../nbs/07_evaluate.ipynb #879c7eca
 @dataclass(frozen=True)
 class TextScore:
-    "The result of scoring a text: tokens and UTF-8 bytes scored, and the sum of their cross-entropies in nats."
+    """The result of scoring a text: tokens and UTF-8 bytes scored, and the sum of their
+    cross-entropies in nats."""
+
     tokens: int
     bytes: int
     total_nats: float
@@ -28,26 +30,41 @@ class TextScore:
     def loss(self) -> float:
         "Mean cross-entropy in nats per token (the training loss's unit)."
         return self.total_nats / self.tokens
+
     @property
-    def bits_per_token(self) -> float: return self.loss / math.log(2)
+    def bits_per_token(self) -> float:
+        return self.loss / math.log(2)
+
     @property
-    def perplexity(self) -> float: return math.exp(self.loss) if self.loss < 700 else math.inf  # exp(710) overflows
+    def perplexity(self) -> float:
+        return math.exp(self.loss) if self.loss < 700 else math.inf  # exp(710) overflows
+
     @property
-    def bits_per_byte(self) -> float: return self.total_nats / math.log(2) / self.bytes
+    def bits_per_byte(self) -> float:
+        return self.total_nats / math.log(2) / self.bytes
 
     def to_dict(self) -> dict:
         "Plain numbers, for JSON: the counts and every derived quantity."
-        return {**asdict(self), 'loss': self.loss, 'perplexity': self.perplexity, 'bits_per_token': self.bits_per_token,
-                'bits_per_byte': self.bits_per_byte}
+        return {
+            **asdict(self),
+            'loss': self.loss,
+            'perplexity': self.perplexity,
+            'bits_per_token': self.bits_per_token,
+            'bits_per_byte': self.bits_per_byte,
+        }
 
 # %% ../nbs/07_evaluate.ipynb #1d425d2a
-def sliding_windows(n_targets: int,  # predictions to make: the text's tokens minus one
-                    block_size: int,  # longest input the model takes
-                    stride: int  # tokens between window ends, 1..block_size
-                   ) -> list[tuple[int, int, int]]:
-    "`(begin, end, new)` windows over a text: read tokens `begin..end-1`, score the last `new` of their predictions."
+def sliding_windows(
+    n_targets: int,  # predictions to make: the text's tokens minus one
+    block_size: int,  # longest input the model takes
+    stride: int,  # tokens between window ends, 1..block_size
+) -> list[tuple[int, int, int]]:
+    """`(begin, end, new)` windows over a text: read tokens `begin..end-1`, score the last `new` of
+    their predictions."""
     if not isinstance(stride, int) or not 1 <= stride <= block_size:
-        raise ValueError(f"stride must be an integer in [1, block_size={block_size}]; got {stride!r}.")
+        raise ValueError(
+            f"stride must be an integer in [1, block_size={block_size}]; got {stride!r}."
+        )
     out, done = [], 0
     while done < n_targets:
         end = min(block_size if not out else done + stride, n_targets)
@@ -58,69 +75,110 @@ def sliding_windows(n_targets: int,  # predictions to make: the text's tokens mi
 # %% ../nbs/07_evaluate.ipynb #1b6f236c
 LOGITS_BUDGET = 2**29  # bytes of float32 logits one scoring batch may hold: 512 MiB
 
+
 @torch.no_grad()
-def score_text(model: torch.nn.Module,  # a GPT (anything with `cfg.block_size` whose forward returns `(logits, loss)`)
-               tokenizer: Tokenizer,
-               text: str,  # the text to score, at least two tokens
-               stride: int | None = None,  # tokens between windows (default: block_size, i.e. chunks)
-               batch_size: int = 32,  # windows per forward pass
-               dtype: torch.dtype = torch.float32,  # autocast precision of the forward passes
-               progress: bool = False  # show a progress bar over the windows
-              ) -> TextScore:
-    "Score every token of `text` once with a sliding window: the sum of cross-entropies, tokens and bytes."
+def score_text(
+    model: torch.nn.Module,  # a GPT (anything with `cfg.block_size` whose forward returns `(logits, loss)`)
+    tokenizer: Tokenizer,
+    text: str,  # the text to score, at least two tokens
+    stride: int | None = None,  # tokens between windows (default: block_size, i.e. chunks)
+    batch_size: int = 32,  # windows per forward pass
+    dtype: torch.dtype = torch.float32,  # autocast precision of the forward passes
+    progress: bool = False,  # show a progress bar over the windows
+) -> TextScore:
+    """Score every token of `text` once with a sliding window: the sum of cross-entropies, tokens
+    and bytes."""
     ids = tokenizer.encode(text)  # a ValueError names unknown characters
-    if len(ids) < 2: raise ValueError(f"The text has {len(ids)} token(s); scoring needs at least 2 (the first one has no context).")
+    if len(ids) < 2:
+        raise ValueError(
+            f"The text has {len(ids)} token(s); scoring needs at least 2 (the first one has no "
+            "context)."
+        )
     T = model.cfg.block_size
     windows = sliding_windows(len(ids) - 1, T, T if stride is None else stride)
     device = next(model.parameters()).device
     data = torch.tensor(ids, dtype=torch.long)
     groups = {}  # window length -> windows, so that each batch is one rectangle
-    for w in windows: groups.setdefault(w[1] - w[0], []).append(w)
+    for w in windows:
+        groups.setdefault(w[1] - w[0], []).append(w)
     vocab = getattr(model.cfg, 'vocab_size', 1)
-    batch_size = max(1, min(batch_size, LOGITS_BUDGET // (4 * T * vocab)))  # float32 logits of one batch, capped
-    batches = [ws[i:i + batch_size] for ws in groups.values() for i in range(0, len(ws), batch_size)]
+    # float32 logits of one batch, capped
+    batch_size = max(1, min(batch_size, LOGITS_BUDGET // (4 * T * vocab)))
+    batches = [
+        ws[i : i + batch_size] for ws in groups.values() for i in range(0, len(ws), batch_size)
+    ]
     if progress:
         from tqdm.auto import tqdm
+
         batches = tqdm(batches, unit='batch', desc='scoring', leave=False)
     was_training, total = model.training, 0.0
     model.eval()
     try:
         for batch in batches:
             x = torch.stack([data[b:e] for b, e, _ in batch]).to(device)
-            y = torch.stack([data[b + 1:e + 1] for b, e, _ in batch]).to(device)
+            y = torch.stack([data[b + 1 : e + 1] for b, e, _ in batch]).to(device)
             with torch.autocast(device.type, dtype=dtype, enabled=dtype != torch.float32):
                 logits = model(x)[0]
-            nll = F.cross_entropy(logits.float().transpose(1, 2), y, reduction='none').double()  # (B, T)
+            # (B, T)
+            nll = F.cross_entropy(logits.float().transpose(1, 2), y, reduction='none').double()
             total += sum(nll[i, -new:].sum().item() for i, (_, _, new) in enumerate(batch))
-    finally: model.train(was_training)
+    finally:
+        model.train(was_training)
     return TextScore(len(ids) - 1, len(tokenizer.decode(ids[1:]).encode('utf-8')), total)
 
 # %% ../nbs/07_evaluate.ipynb #b1cabce2
 def bleu_chrf(hypotheses: list[str], references: list[str]) -> tuple[float, float]:
     "Corpus BLEU and chrF (0-100, sacrebleu's defaults) of `hypotheses` against one reference each."
-    try: import sacrebleu
-    except ImportError: raise ImportError('BLEU and chrF need the sacrebleu library; install it with: pip install "minigpt[eval]"') from None
-    return sacrebleu.corpus_bleu(hypotheses, [references]).score, sacrebleu.corpus_chrf(hypotheses, [references]).score
+    try:
+        import sacrebleu
+    except ImportError:
+        raise ImportError(
+            'BLEU and chrF need the sacrebleu library; install it with: pip install "minigpt[eval]"'
+        ) from None
+    return sacrebleu.corpus_bleu(hypotheses, [references]).score, sacrebleu.corpus_chrf(
+        hypotheses, [references]
+    ).score
 
-def continuation_scores(model: torch.nn.Module,
-                        tokenizer: Tokenizer,
-                        text: str,  # held-out text to take prompts and references from
-                        n: int = 20,  # number of prompts
-                        prompt_len: int | None = None,  # tokens of context per prompt (default: the model's block_size)
-                        length: int = 64,  # tokens to generate, and of reference, per prompt
-                        **sampling  # `generate`'s settings (default: temperature=0, greedy)
-                       ) -> dict:
-    "BLEU and chrF of `n` continuations of prompts from `text` against what the text really says next."
+
+def continuation_scores(
+    model: torch.nn.Module,
+    tokenizer: Tokenizer,
+    text: str,  # held-out text to take prompts and references from
+    n: int = 20,  # number of prompts
+    prompt_len: int | None = None,  # tokens of context per prompt (default: the model's block_size)
+    length: int = 64,  # tokens to generate, and of reference, per prompt
+    **sampling,  # `generate`'s settings (default: temperature=0, greedy)
+) -> dict:
+    """BLEU and chrF of `n` continuations of prompts from `text` against what the text really says
+    next."""
     ids = tokenizer.encode(text)
     prompt_len = prompt_len or model.cfg.block_size
-    if min(n, prompt_len, length) < 1: raise ValueError(f"n, prompt_len and length must be positive; got {n}, {prompt_len}, {length}.")
+    if min(n, prompt_len, length) < 1:
+        raise ValueError(
+            f"n, prompt_len and length must be positive; got {n}, {prompt_len}, {length}."
+        )
     span = prompt_len + length
     if n * span > len(ids):
-        raise ValueError(f"{n} prompts of {prompt_len} + {length} tokens need {n * span:,} tokens of text, and it has {len(ids):,}; "
-                         f"ask for at most {len(ids) // span} prompts, or shorter ones.")
-    starts = [round(i * (len(ids) - span) / max(n - 1, 1)) for i in range(n)]  # evenly spaced, the last one at the end
-    prompts = [tokenizer.decode(ids[s:s + prompt_len]) for s in starts]
-    refs = [tokenizer.decode(ids[s + prompt_len:s + span]) for s in starts]
-    hyps = [generate(model, tokenizer, p, length, **{'temperature': 0.0, **sampling})[0] for p in prompts]
+        raise ValueError(
+            f"{n} prompts of {prompt_len} + {length} tokens need {n * span:,} tokens of text, and "
+            f"it has {len(ids):,}; "
+            f"ask for at most {len(ids) // span} prompts, or shorter ones."
+        )
+    # evenly spaced, the last one at the end
+    starts = [round(i * (len(ids) - span) / max(n - 1, 1)) for i in range(n)]
+    prompts = [tokenizer.decode(ids[s : s + prompt_len]) for s in starts]
+    refs = [tokenizer.decode(ids[s + prompt_len : s + span]) for s in starts]
+    hyps = [
+        generate(model, tokenizer, p, length, **{'temperature': 0.0, **sampling})[0]
+        for p in prompts
+    ]
     bleu, chrf = bleu_chrf(hyps, refs)
-    return dict(bleu=bleu, chrf=chrf, n=n, length=length, prompts=prompts, references=refs, continuations=hyps)
+    return dict(
+        bleu=bleu,
+        chrf=chrf,
+        n=n,
+        length=length,
+        prompts=prompts,
+        references=refs,
+        continuations=hyps,
+    )

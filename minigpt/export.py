@@ -14,8 +14,15 @@ from safetensors.torch import save as safetensors_bytes
 from .tokenizer import Tokenizer
 from .subwords import tokenizer_from_dict
 from .model import GPT, GPTConfig
-from .checkpoint import (CheckpointError, atomic_write, build_model, checkpoint_dict, clean_state_dict,
-                                load_model, weight_differences)
+from minigpt.checkpoint import (
+    CheckpointError,
+    atomic_write,
+    build_model,
+    checkpoint_dict,
+    clean_state_dict,
+    load_model,
+    weight_differences,
+)
 
 # %% auto #0
 __all__ = ['SAFETENSORS_FORMAT', 'tied_names', 'save_safetensors', 'load_safetensors', 'checkpoint_to_safetensors']
@@ -25,68 +32,103 @@ def tied_names(state_dict: dict[str, torch.Tensor]) -> dict[str, str]:
     "Map each entry that is a view of the same memory as an earlier entry to that entry's name."
     first, tied = {}, {}
     for name, t in state_dict.items():
-        key = (t.untyped_storage().data_ptr(), t.storage_offset(), tuple(t.shape), tuple(t.stride()))
-        if key in first: tied[name] = first[key]
-        else: first[key] = name
+        key = (
+            t.untyped_storage().data_ptr(),
+            t.storage_offset(),
+            tuple(t.shape),
+            tuple(t.stride()),
+        )
+        if key in first:
+            tied[name] = first[key]
+        else:
+            first[key] = name
     return tied
 
 # %% ../nbs/22_export.ipynb #87e593f2
 SAFETENSORS_FORMAT = 'minigpt-safetensors-v1'
 
-def save_safetensors(model: GPT,  # the model to export (any device; wrappers' name prefixes are removed)
-                     tokenizer: Tokenizer,  # the tokenizer it was trained with
-                     path: str | Path  # where to write, e.g. `model.safetensors`
-                    ) -> Path:
-    "Write `model`'s weights, config and `tokenizer` to a safetensors file; tied weights are stored once."
+
+def save_safetensors(
+    model: GPT,  # the model to export (any device; wrappers' name prefixes are removed)
+    tokenizer: Tokenizer,  # the tokenizer it was trained with
+    path: str | Path,  # where to write, e.g. `model.safetensors`
+) -> Path:
+    """Write `model`'s weights, config and `tokenizer` to a safetensors file; tied weights are
+    stored once."""
     if tokenizer.vocab_size != model.cfg.vocab_size:
-        raise ValueError(f"The tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is "
-                         f"{model.cfg.vocab_size}; pass the tokenizer the model was trained with.")
+        raise ValueError(
+            f"The tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is "
+            f"{model.cfg.vocab_size}; pass the tokenizer the model was trained with."
+        )
     state = clean_state_dict(model.state_dict())
     tied = tied_names(state)
     tensors = {k: v.detach().cpu().contiguous() for k, v in state.items() if k not in tied}
-    metadata = {'format': SAFETENSORS_FORMAT, 'model_config': json.dumps(model.cfg.to_dict()),
-                'tokenizer': json.dumps(tokenizer.to_dict(), ensure_ascii=False), 'tied': json.dumps(tied)}
+    metadata = {
+        'format': SAFETENSORS_FORMAT,
+        'model_config': json.dumps(model.cfg.to_dict()),
+        'tokenizer': json.dumps(tokenizer.to_dict(), ensure_ascii=False),
+        'tied': json.dumps(tied),
+    }
     path = Path(path)
     data = safetensors_bytes(tensors, metadata=metadata)
-    atomic_write(path, lambda f: f.write(data), what='weights file', hint='choose a writable folder')
+    atomic_write(
+        path, lambda f: f.write(data), what='weights file', hint='choose a writable folder'
+    )
     return path
 
 # %% ../nbs/22_export.ipynb #a84c0fcb
-def load_safetensors(path: str | Path,  # a file written by `save_safetensors`
-                     device: str | torch.device = 'cpu'  # where to put the model
-                    ) -> tuple[GPT, Tokenizer]:
+def load_safetensors(
+    path: str | Path,  # a file written by `save_safetensors`
+    device: str | torch.device = 'cpu',  # where to put the model
+) -> tuple[GPT, Tokenizer]:
     "Model (in eval mode) and tokenizer from a `save_safetensors` file; nothing is unpickled."
     path = Path(path)
-    if not path.is_file(): raise CheckpointError(f"Weights file not found: {path}. Check the path.")
+    if not path.is_file():
+        raise CheckpointError(f"Weights file not found: {path}. Check the path.")
     try:
         with safe_open(str(path), framework='pt', device='cpu') as f:
             metadata = f.metadata() or {}
             tensors = {k: f.get_tensor(k) for k in f.keys()}
     except (SafetensorError, OSError, ValueError) as e:
-        raise CheckpointError(f"{path} is not a readable safetensors file (truncated or corrupt): {str(e).splitlines()[0]}.") from None
+        raise CheckpointError(
+            f"{path} is not a readable safetensors file (truncated or corrupt): "
+            f"{str(e).splitlines()[0]}."
+        ) from None
     if metadata.get('format') != SAFETENSORS_FORMAT:
-        raise CheckpointError(f"{path} is a safetensors file but not a minigpt export (no '{SAFETENSORS_FORMAT}' "
-                              "format marker in its metadata); write it with save_safetensors.")
+        raise CheckpointError(
+            f"{path} is a safetensors file but not a minigpt export (no '{SAFETENSORS_FORMAT}' "
+            "format marker in its metadata); write it with save_safetensors."
+        )
     try:
         cfg = GPTConfig.from_dict(json.loads(metadata['model_config']))
         tokenizer = tokenizer_from_dict(json.loads(metadata['tokenizer']))
         tied = json.loads(metadata.get('tied', '{}'))
     except (KeyError, ValueError, TypeError) as e:
-        raise CheckpointError(f"{path} has unusable metadata ({type(e).__name__}: {e}); re-export it with save_safetensors.") from None
+        raise CheckpointError(
+            f"{path} has unusable metadata ({type(e).__name__}: {e}); re-export it with "
+            "save_safetensors."
+        ) from None
     if tokenizer.vocab_size != cfg.vocab_size:
-        raise CheckpointError(f"{path}: model_config says vocab_size {cfg.vocab_size} but the tokenizer has "
-                              f"{tokenizer.vocab_size} characters; the file was edited or written by another tool.")
+        raise CheckpointError(
+            f"{path}: model_config says vocab_size {cfg.vocab_size} but the tokenizer has "
+            f"{tokenizer.vocab_size} characters; the file was edited or written by another tool."
+        )
     for name, source in tied.items():
-        if source in tensors: tensors[name] = tensors[source]
-    with torch.device('meta'): diffs = weight_differences(GPT(cfg), tensors)  # shapes only
+        if source in tensors:
+            tensors[name] = tensors[source]
+    with torch.device('meta'):
+        diffs = weight_differences(GPT(cfg), tensors)  # shapes only
     if diffs:
-        raise CheckpointError(f"The weights in {path} don't fit the model its config describes ({'; '.join(diffs)}).")
+        raise CheckpointError(
+            f"The weights in {path} don't fit the model its config describes ({'; '.join(diffs)})."
+        )
     return build_model(checkpoint_dict('model', tensors, cfg, tokenizer), device)
 
 # %% ../nbs/22_export.ipynb #f28dc916
-def checkpoint_to_safetensors(checkpoint: str | Path,  # a minigpt checkpoint, e.g. checkpoints/best.pt
-                              path: str | Path | None = None  # output file (default: next to it, `.safetensors`)
-                             ) -> Path:
+def checkpoint_to_safetensors(
+    checkpoint: str | Path,  # a minigpt checkpoint, e.g. checkpoints/best.pt
+    path: str | Path | None = None,  # output file (default: next to it, `.safetensors`)
+) -> Path:
     "Export the model and tokenizer of a training checkpoint to a safetensors file."
     model, tokenizer, _ = load_model(checkpoint)
     return save_safetensors(model, tokenizer, path or Path(checkpoint).with_suffix('.safetensors'))

@@ -15,8 +15,14 @@ from .tokenizer import Tokenizer
 from .model import GPT
 from .sampling import stream
 from .evaluate import bleu_chrf, continuation_scores, score_text
-from .checkpoint import (CheckpointError, build_model, checkpoint_configs, checkpoint_kind,
-                                checkpoint_tokenizer, load_checkpoint)
+from minigpt.checkpoint import (
+    CheckpointError,
+    build_model,
+    checkpoint_configs,
+    checkpoint_kind,
+    checkpoint_tokenizer,
+    load_checkpoint,
+)
 from .lora import load_adapted, merge_lora
 from .quantize import quantize_int8
 
@@ -28,118 +34,223 @@ __all__ = ['QUANTIZATIONS', 'EVAL_COLUMNS', 'load_for_inference', 'Parser', 'exi
 # %% ../nbs/15_inference.ipynb #511f3311
 QUANTIZATIONS = ('int8',)  # what `quantize=` and the commands' --quantize accept
 
-def load_for_inference(checkpoint: str | Path | dict,  # any checkpoint but an adapter: its path, or the loaded dict
-                       device: str | torch.device = 'cpu',
-                       adapter: str | Path | dict | None = None,  # a LoRA adapter trained on the checkpoint's model
-                       quantize: str | None = None  # 'int8': quantize the weights after loading
-                      ) -> tuple[GPT, Tokenizer, dict]:
-    "The model (in eval mode) and tokenizer to sample or evaluate with, and the dict of its run (the adapter's)."
+
+def load_for_inference(
+    checkpoint: str | Path | dict,  # any checkpoint but an adapter: its path, or the loaded dict
+    device: str | torch.device = 'cpu',
+    adapter: str | Path | dict | None = None,  # a LoRA adapter trained on the checkpoint's model
+    quantize: str | None = None,  # 'int8': quantize the weights after loading
+) -> tuple[GPT, Tokenizer, dict]:
+    """The model (in eval mode) and tokenizer to sample or evaluate with, and the dict of its run
+    (the adapter's)."""
     if quantize is not None and quantize not in QUANTIZATIONS:
         raise ConfigError(f"quantize must be 'int8' or None; got {quantize!r}.")
-    ckpt = checkpoint if isinstance(checkpoint, dict) else load_checkpoint(checkpoint, map_location='cpu')
+    ckpt = (
+        checkpoint
+        if isinstance(checkpoint, dict)
+        else load_checkpoint(checkpoint, map_location='cpu')
+    )
     if checkpoint_kind(ckpt) == 'int8':
         if adapter is not None:
-            raise CheckpointError("An adapter can't go on an int8 model: merge it into the float checkpoint "
-                                  "(minigpt-merge), then quantize.")
+            raise CheckpointError(
+                "An adapter can't go on an int8 model: merge it into the float checkpoint "
+                "(minigpt-merge), then quantize."
+            )
         model, tokenizer = build_model(ckpt, convert=quantize_int8)
         return model.to(device), tokenizer, ckpt
-    if adapter is None: (model, tokenizer), run = build_model(ckpt), ckpt
-    else: model, tokenizer, run = load_adapted(ckpt, adapter)
-    if quantize == 'int8': quantize_int8(merge_lora(model) if adapter is not None else model)
+    if adapter is None:
+        (model, tokenizer), run = build_model(ckpt), ckpt
+    else:
+        model, tokenizer, run = load_adapted(ckpt, adapter)
+    if quantize == 'int8':
+        quantize_int8(merge_lora(model) if adapter is not None else model)
     return model.to(device).eval(), tokenizer, run
 
 # %% ../nbs/15_inference.ipynb #56e9c65a
 class Parser(argparse.ArgumentParser):
     "An `ArgumentParser` whose errors are one line and exit code 2."
+
     def error(self, message):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
+
 def exit_code(e: BaseException) -> int | None:
-    "The exit code a command gives for `e`: 2 a bad value, 1 a file or a missing library, 130 Ctrl-C; None a bug."
-    if isinstance(e, KeyboardInterrupt): return 130
-    if getattr(e, 'exit_code', None) is not None: return e.exit_code  # the project's errors say their own
-    if isinstance(e, (ImportError, OSError, MemoryError)): return 1  # a missing extra; a bad path; too little memory
-    if isinstance(e, ValueError): return 2  # a value the library refused
+    """The exit code a command gives for `e`: 2 a bad value, 1 a file or a missing library, 130
+    Ctrl-C; None a bug."""
+    if isinstance(e, KeyboardInterrupt):
+        return 130
+    # the project's errors say their own
+    if getattr(e, 'exit_code', None) is not None:
+        return e.exit_code
+    # a missing extra; a bad path; too little memory
+    if isinstance(e, (ImportError, OSError, MemoryError)):
+        return 1
+    if isinstance(e, ValueError):
+        return 2  # a value the library refused
     return None
+
 
 def error_message(e: BaseException) -> str:
     "One line for `e` (an `OSError` names its path)."
-    if isinstance(e, KeyboardInterrupt): return str(e) or "interrupted."
-    if isinstance(e, OSError) and e.strerror and e.filename: return f"can't use {e.filename}: {e.strerror}."
+    if isinstance(e, KeyboardInterrupt):
+        return str(e) or "interrupted."
+    if isinstance(e, OSError) and e.strerror and e.filename:
+        return f"can't use {e.filename}: {e.strerror}."
     return (str(e).strip().splitlines() or [type(e).__name__])[0]
+
 
 def run_command(prog: str, body: Callable[[], int]) -> int:
     "Run a command's `body`; the project's errors become one line on stderr and their exit code."
-    try: return body()
+    try:
+        return body()
     except (Exception, KeyboardInterrupt) as e:
         code = exit_code(e)
-        if code is None: raise
+        if code is None:
+            raise
         print(f"{prog}: error: {error_message(e)}", file=sys.stderr)
         return code
 
-def check_out(path: str | Path, force: bool,
-              folder: bool = False  # a folder: refused only if it holds something
-             ) -> Path:
-    "Refuse to replace what is at `--out` unless `force`: the one check of every command that writes."
+
+def check_out(
+    path: str | Path,
+    force: bool,
+    folder: bool = False,  # a folder: refused only if it holds something
+) -> Path:
+    """Refuse to replace what is at `--out` unless `force`: the one check of every command that
+    writes."""
     path = Path(path)
     if folder and path.exists() and not path.is_dir():
         raise CheckpointError(f"{path} is a file, not a folder; choose another output folder.")
     taken = path.exists() and (not folder or any(path.iterdir()))
     if taken and not force:
         what = "exists and isn't empty" if folder else "already exists"
-        raise CheckpointError(f"{path} {what}; choose another --out, or pass --force to replace it.")
+        raise CheckpointError(
+            f"{path} {what}; choose another --out, or pass --force to replace it."
+        )
     return path
 
 # %% ../nbs/15_inference.ipynb #d5250f08
 def sample_parser() -> argparse.ArgumentParser:
     "The `minigpt-sample` argument parser."
-    p = Parser(prog='minigpt-sample', formatter_class=argparse.ArgumentDefaultsHelpFormatter,
-                description="Generate text from a minigpt checkpoint.",
-                epilog="Example: minigpt-sample --checkpoint checkpoints/best.pt --prompt 'ROMEO:' --max-new-tokens 500 "
-                       "--temperature 0.8 --top-k 50 --top-p 0.9 --seed 1337")
-    p.add_argument('--checkpoint', default='checkpoints/best.pt', metavar='PATH', help="checkpoint to sample from")
-    p.add_argument('--adapter', default=None, metavar='PATH',
-                   help="a LoRA adapter trained on --checkpoint, applied on top of it")
-    p.add_argument('--quantize', choices=QUANTIZATIONS, default=None,
-                   help="int8: quarter-size weights (the int8 chapter)")
+    p = Parser(
+        prog='minigpt-sample',
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+        description="Generate text from a minigpt checkpoint.",
+        epilog="Example: minigpt-sample --checkpoint checkpoints/best.pt --prompt 'ROMEO:' "
+               "--max-new-tokens 500 "
+        "--temperature 0.8 --top-k 50 --top-p 0.9 --seed 1337",
+    )
+    p.add_argument(
+        '--checkpoint',
+        default='checkpoints/best.pt',
+        metavar='PATH',
+        help="checkpoint to sample from",
+    )
+    p.add_argument(
+        '--adapter',
+        default=None,
+        metavar='PATH',
+        help="a LoRA adapter trained on --checkpoint, applied on top of it",
+    )
+    p.add_argument(
+        '--quantize',
+        choices=QUANTIZATIONS,
+        default=None,
+        help="int8: quarter-size weights (the int8 chapter)",
+    )
     p.add_argument('--prompt', default='\n', help="text to continue")
-    p.add_argument('--max-new-tokens', type=int, default=500, metavar='N', help="characters to generate per sample")
-    p.add_argument('--temperature', type=float, default=0.8, help="0 is greedy; higher is more random")
-    p.add_argument('--top-k', type=int, default=None, metavar='K', help="keep only the K most likely characters")
-    p.add_argument('--top-p', type=float, default=None, metavar='P', help="keep the smallest set with probability mass P")
-    p.add_argument('--repetition-penalty', type=float, default=1.0, metavar='R', help="> 1 discourages repeating recent characters")
-    p.add_argument('--stop', action='append', default=None, metavar='TEXT', help="stop a sample at this text (repeatable)")
+    p.add_argument(
+        '--max-new-tokens',
+        type=int,
+        default=500,
+        metavar='N',
+        help="characters to generate per sample",
+    )
+    p.add_argument(
+        '--temperature', type=float, default=0.8, help="0 is greedy; higher is more random"
+    )
+    p.add_argument(
+        '--top-k',
+        type=int,
+        default=None,
+        metavar='K',
+        help="keep only the K most likely characters",
+    )
+    p.add_argument(
+        '--top-p',
+        type=float,
+        default=None,
+        metavar='P',
+        help="keep the smallest set with probability mass P",
+    )
+    p.add_argument(
+        '--repetition-penalty',
+        type=float,
+        default=1.0,
+        metavar='R',
+        help="> 1 discourages repeating recent characters",
+    )
+    p.add_argument(
+        '--stop',
+        action='append',
+        default=None,
+        metavar='TEXT',
+        help="stop a sample at this text (repeatable)",
+    )
     p.add_argument('--seed', type=int, default=1337, help="random seed; sample i uses seed + i")
     p.add_argument('--num-samples', type=int, default=1, metavar='N', help="how many samples")
-    p.add_argument('--stream', action=argparse.BooleanOptionalAction, default=True, help="print text as it is generated")
+    p.add_argument(
+        '--stream',
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="print text as it is generated",
+    )
     p.add_argument('--device', default='auto', help="auto, cpu, cuda or mps")
     return p
+
 
 def sample_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-sample`; returns the exit code."
     args = sample_parser().parse_args(argv)
     return run_command('minigpt-sample', lambda: _sample(args))
 
+
 def _sample(args: argparse.Namespace) -> int:
-    if args.num_samples < 1: raise ConfigError(f"num_samples must be a positive integer; got {args.num_samples}.")
+    if args.num_samples < 1:
+        raise ConfigError(f"num_samples must be a positive integer; got {args.num_samples}.")
     device = resolve_device(args.device)
-    if device.type == 'cuda': torch.cuda.set_device(device)  # --device cuda:N: kernels and caches there
+    # --device cuda:N: kernels and caches there
+    if device.type == 'cuda':
+        torch.cuda.set_device(device)
     model, tokenizer, _ = load_for_inference(args.checkpoint, device, args.adapter, args.quantize)
-    opts = dict(max_new_tokens=args.max_new_tokens, temperature=args.temperature, top_k=args.top_k,
-                top_p=args.top_p, repetition_penalty=args.repetition_penalty, stop=args.stop)
-    pieces = [stream(model, tokenizer, args.prompt, seed=args.seed + i, **opts) for i in range(args.num_samples)]
+    opts = dict(
+        max_new_tokens=args.max_new_tokens,
+        temperature=args.temperature,
+        top_k=args.top_k,
+        top_p=args.top_p,
+        repetition_penalty=args.repetition_penalty,
+        stop=args.stop,
+    )
+    pieces = [
+        stream(model, tokenizer, args.prompt, seed=args.seed + i, **opts)
+        for i in range(args.num_samples)
+    ]
     try:
         for i, sample in enumerate(pieces):
-            if args.num_samples > 1: print(f"--- sample {i + 1} (seed {args.seed + i}) ---")
+            if args.num_samples > 1:
+                print(f"--- sample {i + 1} (seed {args.seed + i}) ---")
             print(args.prompt, end='', flush=True)
             if args.stream:
-                for piece in sample: print(piece, end='', flush=True)
-            else: print(''.join(sample), end='')
+                for piece in sample:
+                    print(piece, end='', flush=True)
+            else:
+                print(''.join(sample), end='')
             print(flush=True)
     except KeyboardInterrupt:
         print()
         return 130
     return 0
+
 
 def sample_cli():
     "Console-script wrapper of `sample_main`."
@@ -147,70 +258,141 @@ def sample_cli():
 
 # %% ../nbs/15_inference.ipynb #977ead90
 def validation_text(ckpt: dict, tokenizer: Tokenizer | None = None) -> str:
-    "The validation split of the corpus a checkpoint (or adapter, with its base's `tokenizer`) was trained on."
+    """The validation split of the corpus a checkpoint (or adapter, with its base's `tokenizer`) was
+    trained on."""
     if 'train_config' not in ckpt:
-        raise CheckpointError("This checkpoint does not say what it was trained on; pass --data FILE.")
+        raise CheckpointError(
+            "This checkpoint does not say what it was trained on; pass --data FILE."
+        )
     from minigpt.data import TextDataset  # the data pipeline, only for a run's own text
+
     tokenizer = tokenizer or checkpoint_tokenizer(ckpt)
     dataset = TextDataset.from_file(checkpoint_configs(ckpt)[1].data, tokenizer=tokenizer)
     return dataset.tokenizer.decode(dataset.val)
 
+
 def eval_parser() -> argparse.ArgumentParser:
     "The `minigpt-eval` argument parser."
-    p = Parser(prog='minigpt-eval', description="Score checkpoints on a whole text: loss, perplexity, bits per token and per byte; "
-                                                 "with --bleu, BLEU and chrF of continuations.",
-                epilog="Examples: minigpt-eval checkpoints/best.pt | minigpt-eval runs/*/best.pt --stride 32 --json eval.json | "
-                       "minigpt-eval checkpoints/best.pt --data other.txt --bleu 20")
+    p = Parser(
+        prog='minigpt-eval',
+        description="Score checkpoints on a whole text: loss, perplexity, bits per token and per "
+                    "byte; "
+        "with --bleu, BLEU and chrF of continuations.",
+        epilog="Examples: minigpt-eval checkpoints/best.pt | minigpt-eval runs/*/best.pt --stride "
+               "32 --json eval.json | "
+        "minigpt-eval checkpoints/best.pt --data other.txt --bleu 20",
+    )
     p.add_argument('checkpoints', nargs='+', metavar='CHECKPOINT', help="checkpoints to evaluate")
-    p.add_argument('--adapter', metavar='PATH', default=None, help="a LoRA adapter to apply to the (one) checkpoint; its text is the adapter run's")
-    p.add_argument('--quantize', choices=QUANTIZATIONS, default=None, help="int8: score the model with int8 weights")
-    p.add_argument('--data', metavar='FILE', default=None, help="text to score (default: each run's own validation split)")
-    p.add_argument('--stride', type=int, default=None, help="tokens between windows, 1..block_size (default: block_size)")
-    p.add_argument('--batch-size', type=int, default=32, help="windows per forward pass (default: 32)")
-    p.add_argument('--bleu', type=int, default=0, metavar='N', help="also continue N prompts from the text: BLEU and chrF (default: 0, off)")
-    p.add_argument('--length', type=int, default=64, help="tokens per continuation for --bleu (default: 64)")
+    p.add_argument(
+        '--adapter',
+        metavar='PATH',
+        default=None,
+        help="a LoRA adapter to apply to the (one) checkpoint; its text is the adapter run's",
+    )
+    p.add_argument(
+        '--quantize',
+        choices=QUANTIZATIONS,
+        default=None,
+        help="int8: score the model with int8 weights",
+    )
+    p.add_argument(
+        '--data',
+        metavar='FILE',
+        default=None,
+        help="text to score (default: each run's own validation split)",
+    )
+    p.add_argument(
+        '--stride',
+        type=int,
+        default=None,
+        help="tokens between windows, 1..block_size (default: block_size)",
+    )
+    p.add_argument(
+        '--batch-size', type=int, default=32, help="windows per forward pass (default: 32)"
+    )
+    p.add_argument(
+        '--bleu',
+        type=int,
+        default=0,
+        metavar='N',
+        help="also continue N prompts from the text: BLEU and chrF (default: 0, off)",
+    )
+    p.add_argument(
+        '--length', type=int, default=64, help="tokens per continuation for --bleu (default: 64)"
+    )
     p.add_argument('--device', default='auto', help="auto, cpu, cuda or mps (default: auto)")
-    p.add_argument('--dtype', default='float32', choices=('float32', 'bfloat16', 'float16'), help="precision (default: float32)")
+    p.add_argument(
+        '--dtype',
+        default='float32',
+        choices=('float32', 'bfloat16', 'float16'),
+        help="precision (default: float32)",
+    )
     p.add_argument('--json', metavar='PATH', default=None, help="write every number here as JSON")
     p.add_argument('--no-progress', action='store_true', help="no progress bar")
     return p
 
-EVAL_COLUMNS = [('tokens', 'tokens', ',d'), ('bytes', 'bytes', ',d'), ('loss', 'nats/token', '.4f'), ('perplexity', 'perplexity', '.3f'),
-                ('bits_per_token', 'bits/token', '.4f'), ('bits_per_byte', 'bits/byte', '.4f'), ('bleu', 'BLEU', '.1f'),
-                ('chrf', 'chrF', '.1f'), ('seconds', 'seconds', '.1f')]
+
+EVAL_COLUMNS = [
+    ('tokens', 'tokens', ',d'),
+    ('bytes', 'bytes', ',d'),
+    ('loss', 'nats/token', '.4f'),
+    ('perplexity', 'perplexity', '.3f'),
+    ('bits_per_token', 'bits/token', '.4f'),
+    ('bits_per_byte', 'bits/byte', '.4f'),
+    ('bleu', 'BLEU', '.1f'),
+    ('chrf', 'chrF', '.1f'),
+    ('seconds', 'seconds', '.1f'),
+]
+
 
 def eval_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-eval`; returns the exit code."
     args = eval_parser().parse_args(argv)
     return run_command('minigpt-eval', lambda: _evaluate(args))
 
+
 def _evaluate(args: argparse.Namespace) -> int:
     device = resolve_device(args.device)
-    if device.type == 'cuda': torch.cuda.set_device(device)  # --device cuda:N: kernels and caches there
+    # --device cuda:N: kernels and caches there
+    if device.type == 'cuda':
+        torch.cuda.set_device(device)
     dtype, rows = resolve_dtype(args.dtype, device), []
     if args.data:
-        from minigpt.data import load_text  # a file, a folder or a glob, read as the data chapter reads corpora
+        # a file, a folder or a glob, read as the data chapter reads corpora
+        from minigpt.data import load_text
+
         text = load_text(args.data)
-    else: text = None
-    if args.bleu: bleu_chrf(['check'], ['check'])  # a missing sacrebleu fails now, not after the scoring
+    else:
+        text = None
+    # a missing sacrebleu fails now, not after the scoring
+    if args.bleu:
+        bleu_chrf(['check'], ['check'])
     if args.adapter and len(args.checkpoints) > 1:
         raise ConfigError("--adapter applies to one checkpoint, its base model; got several.")
     for path in args.checkpoints:
         model, tokenizer, ckpt = load_for_inference(path, device, args.adapter, args.quantize)
         t0 = time.perf_counter()
-        own = text or validation_text(ckpt, tokenizer)  # each run's own validation text unless --data
+        # each run's own validation text unless --data
+        own = text or validation_text(ckpt, tokenizer)
         progress = not args.no_progress and sys.stderr.isatty()
-        score = score_text(model, tokenizer, own, args.stride, args.batch_size, dtype, progress=progress)
-        row = dict(checkpoint=f"{path} + {args.adapter}" if args.adapter else str(path), **score.to_dict())
+        score = score_text(
+            model, tokenizer, own, args.stride, args.batch_size, dtype, progress=progress
+        )
+        row = dict(
+            checkpoint=f"{path} + {args.adapter}" if args.adapter else str(path), **score.to_dict()
+        )
         if args.bleu:
             r = continuation_scores(model, tokenizer, own, n=args.bleu, length=args.length)
             row.update(bleu=r['bleu'], chrf=r['chrf'])
         rows.append({**row, 'seconds': time.perf_counter() - t0})
     cols = [c for c in EVAL_COLUMNS if c[0] in rows[0]]
     print(' | '.join(['checkpoint'] + [h for _, h, _ in cols]))
-    for r in rows: print(' | '.join([r['checkpoint']] + [format(r[k], f) for k, _, f in cols]))
-    if args.json: Path(args.json).write_text(json.dumps(rows, indent=1))
+    for r in rows:
+        print(' | '.join([r['checkpoint']] + [format(r[k], f) for k, _, f in cols]))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1))
     return 0
+
 
 def eval_cli():
     "Console-script wrapper of `eval_main`."

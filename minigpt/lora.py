@@ -14,8 +14,16 @@ import torch.nn.functional as F
 from .config import ConfigError, TrainConfig
 from .tokenizer import Tokenizer
 from .model import GPT
-from .checkpoint import (CheckpointError, build_model, check_kind, checkpoint_configs, checkpoint_dict,
-                                clean_state_dict, load_checkpoint, resume_state)
+from minigpt.checkpoint import (
+    CheckpointError,
+    build_model,
+    check_kind,
+    checkpoint_configs,
+    checkpoint_dict,
+    clean_state_dict,
+    load_checkpoint,
+    resume_state,
+)
 
 # %% auto #0
 __all__ = ['LoRALinear', 'add_lora', 'add_lora_from_config', 'adapt', 'lora_layers', 'adapter_state_dict', 'merge_lora',
@@ -24,29 +32,40 @@ __all__ = ['LoRALinear', 'add_lora', 'add_lora_from_config', 'adapt', 'lora_laye
 
 # %% ../nbs/13_lora.ipynb #a3f6c696
 class LoRALinear(nn.Module):
-    "A frozen `nn.Linear` plus a trainable rank-`rank` update: `base(x) + alpha/rank · dropout(x) Aᵀ Bᵀ`."
-    def __init__(self, base: nn.Linear,  # the layer to adapt; it is frozen
-                 rank: int,  # inner dimension of the update, 1 to min(in, out)
-                 alpha: float | None = None,  # the update is scaled by alpha / rank (default: alpha = rank)
-                 dropout: float = 0.0):  # dropout on the adapter's input
+    """A frozen `nn.Linear` plus a trainable rank-`rank` update: `base(x) + alpha/rank · dropout(x)
+    Aᵀ Bᵀ`."""
+
+    def __init__(
+        self,
+        base: nn.Linear,  # the layer to adapt; it is frozen
+        rank: int,  # inner dimension of the update, 1 to min(in, out)
+        alpha: float | None = None,  # the update is scaled by alpha / rank (default: alpha = rank)
+        dropout: float = 0.0,
+    ):  # dropout on the adapter's input
         super().__init__()
         most = min(base.in_features, base.out_features)
         if isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= most:
-            raise ConfigError(f"LoRA rank must be an integer from 1 to {most} for a {base.out_features} x {base.in_features} layer; got {rank!r}.")
+            raise ConfigError(
+                f"LoRA rank must be an integer from 1 to {most} for a {base.out_features} x "
+                f"{base.in_features} layer; got {rank!r}."
+            )
         self.base, self.rank = base, rank
         self.alpha = float(rank if alpha is None else alpha)
         self.scale = self.alpha / rank
         kw = dict(device=base.weight.device, dtype=base.weight.dtype)
         self.lora_A = nn.Parameter(torch.empty(rank, base.in_features, **kw))
-        self.lora_B = nn.Parameter(torch.zeros(base.out_features, rank, **kw))  # zero: the adapted model starts as the base
-        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))  # how nn.Linear initialises its weight
+        # zero: the adapted model starts as the base
+        self.lora_B = nn.Parameter(torch.zeros(base.out_features, rank, **kw))
+        # how nn.Linear initialises its weight
+        nn.init.kaiming_uniform_(self.lora_A, a=math.sqrt(5))
         self.dropout = nn.Dropout(dropout)
         self.merged = False
         base.requires_grad_(False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         y = self.base(x)
-        if self.merged: return y
+        if self.merged:
+            return y
         return y + F.linear(F.linear(self.dropout(x), self.lora_A), self.lora_B) * self.scale
 
     def delta_weight(self) -> torch.Tensor:
@@ -56,34 +75,59 @@ class LoRALinear(nn.Module):
     @torch.no_grad()
     def merge(self):
         "Add the update into the base weight; the layer then costs what the base costs."
-        if not self.merged: self.base.weight += self.delta_weight().to(self.base.weight.dtype); self.merged = True
+        if not self.merged:
+            self.base.weight += self.delta_weight().to(self.base.weight.dtype)
+            self.merged = True
 
     @torch.no_grad()
     def unmerge(self):
         "Subtract a merged update again, to go on training the adapter."
-        if self.merged: self.base.weight -= self.delta_weight().to(self.base.weight.dtype); self.merged = False
+        if self.merged:
+            self.base.weight -= self.delta_weight().to(self.base.weight.dtype)
+            self.merged = False
 
-    def extra_repr(self) -> str: return f"rank={self.rank}, alpha={self.alpha:g}, merged={self.merged}"
+    def extra_repr(self) -> str:
+        return f"rank={self.rank}, alpha={self.alpha:g}, merged={self.merged}"
 
 # %% ../nbs/13_lora.ipynb #8f10b671
 def _linear_names(model: GPT) -> list[str]:
-    return [f'transformer.h.{name}' for name, m in model.transformer.h.named_modules() if isinstance(m, (nn.Linear, LoRALinear))]
+    return [
+        f'transformer.h.{name}'
+        for name, m in model.transformer.h.named_modules()
+        if isinstance(m, (nn.Linear, LoRALinear))
+    ]
 
-def add_lora(model: GPT,
-             rank: int,  # inner dimension of each update
-             alpha: float | None = None,  # scale numerator: updates are alpha / rank · B A (default: alpha = rank)
-             targets: str | list[str] = TrainConfig.lora_targets,  # layer names or name endings, comma-separated or a list
-             dropout: float = 0.0  # dropout on the adapters' input
-            ) -> list[str]:
-    "Freeze `model` and wrap each target linear layer of its blocks in a `LoRALinear`; return the adapted layers' names."
-    if any(isinstance(m, LoRALinear) for m in model.modules()): raise ValueError("The model already has LoRA adapters.")
-    wanted = [t.strip() for t in (targets.split(',') if isinstance(targets, str) else targets) if t.strip()]
+
+def add_lora(
+    model: GPT,
+    rank: int,  # inner dimension of each update
+    alpha: float
+    | None = None,  # scale numerator: updates are alpha / rank · B A (default: alpha = rank)
+    targets: str
+    | list[
+        str
+    ] = TrainConfig.lora_targets,  # layer names or name endings, comma-separated or a list
+    dropout: float = 0.0,  # dropout on the adapters' input
+) -> list[str]:
+    """Freeze `model` and wrap each target linear layer of its blocks in a `LoRALinear`; return the
+    adapted layers' names."""
+    if any(isinstance(m, LoRALinear) for m in model.modules()):
+        raise ValueError("The model already has LoRA adapters.")
+    wanted = [
+        t.strip()
+        for t in (targets.split(',') if isinstance(targets, str) else targets)
+        if t.strip()
+    ]
     names = _linear_names(model)
     matches = {t: [n for n in names if n == t or n.endswith('.' + t)] for t in wanted}
     if not wanted or (unknown := [t for t, m in matches.items() if not m]):
-        choices = sorted({n.split('.', 3)[3] for n in names})  # 'attn.c_attn', ... without 'transformer.h.N.'
-        raise ConfigError(f"Unknown LoRA target(s) {', '.join(unknown) if wanted else '(none given)'}; the blocks' linear layers are "
-                          f"{', '.join(choices)} (a last name such as c_proj matches every layer ending in it).")
+        # 'attn.c_attn', ... without 'transformer.h.N.'
+        choices = sorted({n.split('.', 3)[3] for n in names})
+        raise ConfigError(
+            f"Unknown LoRA target(s) {', '.join(unknown) if wanted else '(none given)'}; the "
+            "blocks' linear layers are "
+            f"{', '.join(choices)} (a last name such as c_proj matches every layer ending in it)."
+        )
     model.requires_grad_(False)
     chosen = [n for n in names if any(n in m for m in matches.values())]
     for name in chosen:
@@ -91,13 +135,18 @@ def add_lora(model: GPT,
         setattr(parent, child, LoRALinear(getattr(parent, child), rank, alpha, dropout))
     return chosen
 
+
 def add_lora_from_config(model: GPT, cfg: TrainConfig) -> list[str]:
-    "`add_lora` with a run's settings: `lora_rank`, `lora_alpha`, `lora_targets` and `lora_dropout`."
+    """`add_lora` with a run's settings: `lora_rank`, `lora_alpha`, `lora_targets` and
+    `lora_dropout`."""
     return add_lora(model, cfg.lora_rank, cfg.lora_alpha, cfg.lora_targets, cfg.lora_dropout)
+
 
 def adapt(model: GPT, cfg: TrainConfig) -> list[str]:
     "The old name of `add_lora_from_config` (until 0.2)."
-    warnings.warn("minigpt.lora.adapt is now add_lora_from_config.", DeprecationWarning, stacklevel=2)
+    warnings.warn(
+        "minigpt.lora.adapt is now add_lora_from_config.", DeprecationWarning, stacklevel=2
+    )
     return add_lora_from_config(model, cfg)
 
 # %% ../nbs/13_lora.ipynb #c9d4a0bd
@@ -105,12 +154,19 @@ def lora_layers(model: nn.Module) -> dict[str, LoRALinear]:
     "The model's `LoRALinear` layers by name."
     return {n: m for n, m in model.named_modules() if isinstance(m, LoRALinear)}
 
+
 def adapter_state_dict(model: nn.Module) -> dict[str, torch.Tensor]:
     "Only the adapters' weights (`…lora_A`, `…lora_B`), with plain names."
-    return {k: v for k, v in clean_state_dict(model.state_dict()).items() if k.endswith(('.lora_A', '.lora_B'))}
+    return {
+        k: v
+        for k, v in clean_state_dict(model.state_dict()).items()
+        if k.endswith(('.lora_A', '.lora_B'))
+    }
+
 
 def merge_lora(model: GPT) -> GPT:
-    "Merge every adapter into its base weight and put the plain layers back, in place; the model is trainable again."
+    """Merge every adapter into its base weight and put the plain layers back, in place; the model
+    is trainable again."""
     for name, layer in lora_layers(model).items():
         layer.merge()
         parent, child = model.get_submodule(name.rsplit('.', 1)[0]), name.rsplit('.', 1)[1]
@@ -119,7 +175,8 @@ def merge_lora(model: GPT) -> GPT:
 
 # %% ../nbs/13_lora.ipynb #7f3d2f3b
 def weights_fingerprint(state_dict: dict[str, torch.Tensor]) -> str:
-    "A short SHA-256 of a model's weights (names, dtypes, shapes and bytes): equal only for the same weights."
+    """A short SHA-256 of a model's weights (names, dtypes, shapes and bytes): equal only for the
+    same weights."""
     h = hashlib.sha256()
     for name in sorted(state_dict):
         t = state_dict[name].detach().cpu().contiguous()
@@ -127,42 +184,77 @@ def weights_fingerprint(state_dict: dict[str, torch.Tensor]) -> str:
         h.update(t.reshape(-1).view(torch.uint8).numpy().tobytes())
     return h.hexdigest()[:16]
 
+
 def base_identity(base: dict, path: str | Path) -> dict:
-    "What an adapter records about the full checkpoint `base` (loaded from `path`) it was trained on."
-    return {'path': str(path), 'iter_num': base.get('iter_num'), 'fingerprint': weights_fingerprint(clean_state_dict(base['model']))}
+    """What an adapter records about the full checkpoint `base` (loaded from `path`) it was trained
+    on."""
+    return {
+        'path': str(path),
+        'iter_num': base.get('iter_num'),
+        'fingerprint': weights_fingerprint(clean_state_dict(base['model'])),
+    }
+
 
 def check_base(adapter: dict, base: dict, path: str | Path):
-    "Raise `CheckpointError` unless `base` (loaded from `path`) is the model `adapter` was trained on."
+    """Raise `CheckpointError` unless `base` (loaded from `path`) is the model `adapter` was trained
+    on."""
     want, got = adapter['base'], weights_fingerprint(clean_state_dict(base['model']))
     if want['fingerprint'] != got:
-        raise CheckpointError(f"This adapter was trained on another base model: {want['path']} (step {want['iter_num']}, weights "
-                              f"{want['fingerprint']}), but {path} has weights {got}. Pass the base model it was trained on.")
+        raise CheckpointError(
+            f"This adapter was trained on another base model: {want['path']} (step "
+            f"{want['iter_num']}, weights "
+            f"{want['fingerprint']}), but {path} has weights {got}. Pass the base model it was "
+            "trained on."
+        )
 
-def adapter_checkpoint(ckpt: dict,  # a full training checkpoint of the adapted model (`Trainer.checkpoint()`)
-                       base: dict  # the base's `base_identity`
-                      ) -> dict:
-    "The adapter checkpoint of a LoRA run: its run state and only the adapters' weights, naming its base."
+
+def adapter_checkpoint(
+    ckpt: dict,  # a full training checkpoint of the adapted model (`Trainer.checkpoint()`)
+    base: dict,  # the base's `base_identity`
+) -> dict:
+    """The adapter checkpoint of a LoRA run: its run state and only the adapters' weights, naming
+    its base."""
     weights = {k: v for k, v in ckpt['model'].items() if k.endswith(('.lora_A', '.lora_B'))}
-    return checkpoint_dict('adapter', weights, ckpt['model_config'], ckpt['tokenizer'], ckpt['train_config'],
-                           resume_state(ckpt), origin=base)
+    return checkpoint_dict(
+        'adapter',
+        weights,
+        ckpt['model_config'],
+        ckpt['tokenizer'],
+        ckpt['train_config'],
+        resume_state(ckpt),
+        origin=base,
+    )
+
 
 def make_adapter_checkpoint(trainer, base: dict) -> dict:
     "The old way (until 0.2): now `adapter_checkpoint(trainer.checkpoint(), base)`."
-    warnings.warn("make_adapter_checkpoint(trainer, base) is now adapter_checkpoint(trainer.checkpoint(), base).",
-                  DeprecationWarning, stacklevel=2)
+    warnings.warn(
+        "make_adapter_checkpoint(trainer, base) is now adapter_checkpoint(trainer.checkpoint(), "
+        "base).",
+        DeprecationWarning,
+        stacklevel=2,
+    )
     return adapter_checkpoint(trainer.checkpoint(), base)
 
+
 def restore_adapter_checkpoint(trainer, ckpt: dict):
-    "The old way (until 0.2): now `trainer.restore(ckpt, weights=...)`, as the run chapter's `train` does."
-    warnings.warn("restore_adapter_checkpoint is now trainer.restore(ckpt, weights=...).",
-                  DeprecationWarning, stacklevel=2)
-    return trainer.restore(ckpt, weights={**clean_state_dict(trainer.model.state_dict()), **ckpt['model']})
+    """The old way (until 0.2): now `trainer.restore(ckpt, weights=...)`, as the run chapter's
+    `train` does."""
+    warnings.warn(
+        "restore_adapter_checkpoint is now trainer.restore(ckpt, weights=...).",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return trainer.restore(
+        ckpt, weights={**clean_state_dict(trainer.model.state_dict()), **ckpt['model']}
+    )
 
 # %% ../nbs/13_lora.ipynb #cb629810
-def load_adapted(checkpoint: str | Path | dict,  # the base model: a full checkpoint's path, or the loaded dict
-                 adapter: str | Path | dict,  # an adapter checkpoint trained on it
-                 device: str | torch.device = 'cpu'
-                ) -> tuple[GPT, Tokenizer, dict]:
+def load_adapted(
+    checkpoint: str | Path | dict,  # the base model: a full checkpoint's path, or the loaded dict
+    adapter: str | Path | dict,  # an adapter checkpoint trained on it
+    device: str | torch.device = 'cpu',
+) -> tuple[GPT, Tokenizer, dict]:
     "The base model with the adapter applied (in eval mode), its tokenizer, and the adapter's dict."
     base = checkpoint if isinstance(checkpoint, dict) else load_checkpoint(checkpoint)
     ad = adapter if isinstance(adapter, dict) else load_checkpoint(adapter, expect='adapter')
@@ -173,14 +265,25 @@ def load_adapted(checkpoint: str | Path | dict,  # the base model: a full checkp
     add_lora_from_config(model, checkpoint_configs(ad)[1])
     missing, unexpected = model.load_state_dict(ad['model'], strict=False)
     if unexpected or any(k.endswith(('.lora_A', '.lora_B')) for k in missing):
-        raise CheckpointError("The adapter's weights don't fit its own settings (unexpected: "
-                              f"{', '.join(unexpected) or 'none'}); the file is damaged.")
+        raise CheckpointError(
+            "The adapter's weights don't fit its own settings (unexpected: "
+            f"{', '.join(unexpected) or 'none'}); the file is damaged."
+        )
     return model.to(device).eval(), tokenizer, ad
 
+
 def merge_adapter(checkpoint: str | Path | dict, adapter: str | Path | dict) -> dict:
-    "A full checkpoint (for sampling, evaluation or `--init-from`) of the base model with the adapter merged in."
+    """A full checkpoint (for sampling, evaluation or `--init-from`) of the base model with the
+    adapter merged in."""
     model, tokenizer, ad = load_adapted(checkpoint, adapter)
     merge_lora(model)
     origin = {'base': ad['base'], 'adapter_iter_num': ad.get('iter_num')}
-    return checkpoint_dict('merged', model.state_dict(), model.cfg, tokenizer, ad['train_config'],
-                           state={'iter_num': ad.get('iter_num')}, origin=origin)
+    return checkpoint_dict(
+        'merged',
+        model.state_dict(),
+        model.cfg,
+        tokenizer,
+        ad['train_config'],
+        state={'iter_num': ad.get('iter_num')},
+        origin=origin,
+    )

@@ -21,6 +21,7 @@ __all__ = ['GPTConfig', 'gelu_tanh', 'relu2', 'MLP', 'Block', 'GPT', 'param_grou
 @dataclass(frozen=True)
 class GPTConfig(ConfigBase):
     "The shape of a GPT; validated on creation."
+
     vocab_size: int = 65  # number of distinct tokens
     block_size: int = 64  # longest context the model sees
     n_layer: int = 4  # number of transformer blocks
@@ -38,9 +39,15 @@ class GPTConfig(ConfigBase):
             if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
                 raise ConfigError(f"{name} must be a positive integer; got {v!r}.")
         if self.n_embd % self.n_head:
-            ok = [h for h in range(1, self.n_embd + 1) if self.n_embd % h == 0 and abs(h - self.n_head) <= 4]
-            raise ConfigError(f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}); "
-                              f"try n_head in {ok} or an n_embd that is a multiple of {self.n_head}.")
+            ok = [
+                h
+                for h in range(1, self.n_embd + 1)
+                if self.n_embd % h == 0 and abs(h - self.n_head) <= 4
+            ]
+            raise ConfigError(
+                f"n_embd ({self.n_embd}) must be divisible by n_head ({self.n_head}); "
+                f"try n_head in {ok} or an n_embd that is a multiple of {self.n_head}."
+            )
         if not 0 <= self.dropout < 1:
             raise ConfigError(f"dropout must be in [0, 1); got {self.dropout}.")
         if self.pos_emb not in ('learned', 'rope'):
@@ -48,11 +55,15 @@ class GPTConfig(ConfigBase):
         if self.mlp not in ('gelu', 'gelu_tanh', 'relu2'):
             raise ConfigError(f"mlp must be 'gelu', 'gelu_tanh' or 'relu2'; got {self.mlp!r}.")
         if self.pos_emb == 'rope' and (self.n_embd // self.n_head) % 2:
-            raise ConfigError(f"pos_emb='rope' needs an even head size n_embd // n_head; got {self.n_embd // self.n_head}.")
+            raise ConfigError(
+                "pos_emb='rope' needs an even head size n_embd // n_head; got "
+                f"{self.n_embd // self.n_head}."
+            )
 
     @classmethod
     def preset(cls, name: str, **overrides) -> GPTConfig:
-        "The model shape of preset `name` (the config chapter's `PRESETS`), with optional overrides."
+        """The model shape of preset `name` (the config chapter's `PRESETS`), with optional
+        overrides."""
         return cls(**{**preset_settings(name, 'model'), **overrides})
 
 # %% ../nbs/05_model.ipynb #5a1129c4
@@ -60,12 +71,15 @@ def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
     "GELU with the tanh approximation, as OpenAI's GPT-2 computes it."
     return F.gelu(x, approximate='tanh')
 
+
 def relu2(x: torch.Tensor) -> torch.Tensor:
     "Squared ReLU, `max(x, 0)²` (Primer)."
     return F.relu(x).square()
 
+
 class MLP(nn.Module):
     "Position-wise feed-forward network: Linear(4x) → GELU or ReLU² → Linear → dropout."
+
     def __init__(self, cfg: GPTConfig):
         super().__init__()
         self.act = {'gelu': F.gelu, 'gelu_tanh': gelu_tanh, 'relu2': relu2}[cfg.mlp]
@@ -76,14 +90,23 @@ class MLP(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.dropout(self.c_proj(self.act(self.c_fc(x))))
 
+
 class Block(nn.Module):
     "Pre-LayerNorm transformer block: x + attn(ln(x)), then x + mlp(ln(x))."
+
     def __init__(self, cfg: GPTConfig):
         super().__init__()
         self.ln_1 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         rope = cfg.pos_emb == 'rope'
-        self.attn = CausalSelfAttention(cfg.n_embd, cfg.n_head, cfg.dropout, cfg.bias, rope=rope,
-                                        window=cfg.block_size if rope else None, qk_norm=cfg.qk_norm)
+        self.attn = CausalSelfAttention(
+            cfg.n_embd,
+            cfg.n_head,
+            cfg.dropout,
+            cfg.bias,
+            rope=rope,
+            window=cfg.block_size if rope else None,
+            qk_norm=cfg.qk_norm,
+        )
         self.ln_2 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
         self.mlp = MLP(cfg)
 
@@ -94,44 +117,63 @@ class Block(nn.Module):
 # %% ../nbs/05_model.ipynb #385967fe
 class GPT(nn.Module):
     "A decoder-only transformer language model."
+
     def __init__(self, cfg: GPTConfig):
         super().__init__()
         self.cfg = cfg
         embeddings = dict(wte=nn.Embedding(cfg.vocab_size, cfg.n_embd))
-        if cfg.pos_emb == 'learned': embeddings['wpe'] = nn.Embedding(cfg.block_size, cfg.n_embd)  # rotary: no table
-        self.transformer = nn.ModuleDict(dict(
-            **embeddings,
-            drop=nn.Dropout(cfg.dropout),
-            h=nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer)),
-            ln_f=nn.LayerNorm(cfg.n_embd, bias=cfg.bias)))
+        # rotary: no table
+        if cfg.pos_emb == 'learned':
+            embeddings['wpe'] = nn.Embedding(cfg.block_size, cfg.n_embd)
+        self.transformer = nn.ModuleDict(
+            dict(
+                **embeddings,
+                drop=nn.Dropout(cfg.dropout),
+                h=nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer)),
+                ln_f=nn.LayerNorm(cfg.n_embd, bias=cfg.bias),
+            )
+        )
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
         self.lm_head.weight = self.transformer.wte.weight  # weight tying: one tensor, two roles
         self.apply(self._init_weights)
         for name, p in self.named_parameters():
-            if name.endswith('c_proj.weight'): nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * cfg.n_layer))
+            if name.endswith('c_proj.weight'):
+                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * cfg.n_layer))
 
     def _init_weights(self, module):
-        if isinstance(module, (nn.Linear, nn.Embedding)): nn.init.normal_(module.weight, mean=0.0, std=0.02)
-        if isinstance(module, nn.Linear) and module.bias is not None: nn.init.zeros_(module.bias)
+        if isinstance(module, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+        if isinstance(module, nn.Linear) and module.bias is not None:
+            nn.init.zeros_(module.bias)
 
-    def forward(self,
-                idx: torch.Tensor,  # (B, T) token ids
-                targets: torch.Tensor | None = None,  # (B, T) next-token ids, for the loss
-                cache: list[KVCache] | None = None  # from `make_cache`: idx continues the cached tokens
-               ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        "Logits `(B, T, vocab_size)` for ids `idx` `(B, T)`, and the cross-entropy loss if `targets` are given."
+    def forward(
+        self,
+        idx: torch.Tensor,  # (B, T) token ids
+        targets: torch.Tensor | None = None,  # (B, T) next-token ids, for the loss
+        cache: list[KVCache] | None = None,  # from `make_cache`: idx continues the cached tokens
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Logits `(B, T, vocab_size)` for ids `idx` `(B, T)`, and the cross-entropy loss if
+        `targets` are given."""
         B, T = idx.shape
         start = 0 if cache is None else cache[0].pos  # position of idx's first token
         x = self.transformer.wte(idx)  # (B, T, C)
         if self.cfg.pos_emb == 'learned':
             if start + T > self.cfg.block_size:
-                raise ValueError(f"Sequence length {start + T} exceeds block_size {self.cfg.block_size}; crop the context first"
-                                 f"{' (learned positions end at block_size, so a cache cannot go further)' if start else ''}.")
+                raise ValueError(
+                    f"Sequence length {start + T} exceeds block_size {self.cfg.block_size}; crop "
+                    "the context first"
+                    f"{' (learned positions end at block_size, so a cache cannot go further)' if start else ''}."
+                )
             x = x + self.transformer.wpe(torch.arange(start, start + T, device=idx.device))
         x = self.transformer.drop(x)
-        for i, block in enumerate(self.transformer.h): x = block(x, None if cache is None else cache[i])
+        for i, block in enumerate(self.transformer.h):
+            x = block(x, None if cache is None else cache[i])
         logits = self.lm_head(self.transformer.ln_f(x))  # (B, T, vocab_size)
-        loss = None if targets is None else F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+        loss = (
+            None
+            if targets is None
+            else F.cross_entropy(logits.view(-1, logits.size(-1)), targets.view(-1))
+        )
         return logits, loss
 
     def make_cache(self) -> list[KVCache]:
@@ -141,11 +183,14 @@ class GPT(nn.Module):
     @property
     def receptive_field(self) -> int:
         "How many of the latest tokens can influence the next prediction."
-        if self.cfg.pos_emb == 'learned': return self.cfg.block_size
-        return self.cfg.n_layer * (self.cfg.block_size - 1) + 1  # each layer looks block_size - 1 further back
+        if self.cfg.pos_emb == 'learned':
+            return self.cfg.block_size
+        # each layer looks block_size - 1 further back
+        return self.cfg.n_layer * (self.cfg.block_size - 1) + 1
 
     def num_params(self, non_embedding: bool = False) -> int:
-        "Number of parameters, tied weights counted once; `non_embedding` leaves out the position table."
+        """Number of parameters, tied weights counted once; `non_embedding` leaves out the position
+        table."""
         n = sum(p.numel() for p in self.parameters())  # parameters() yields a shared tensor once
         wpe = self.transformer.wpe.weight.numel() if 'wpe' in self.transformer else 0
         return n - wpe if non_embedding else n
@@ -154,14 +199,17 @@ class GPT(nn.Module):
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
     "AdamW parameter groups: `weight_decay` for 2-D+ weights, none for biases and norm parameters."
     params = [p for p in model.parameters() if p.requires_grad]
-    return [{'params': [p for p in params if p.dim() >= 2], 'weight_decay': weight_decay},
-            {'params': [p for p in params if p.dim() < 2], 'weight_decay': 0.0}]
+    return [
+        {'params': [p for p in params if p.dim() >= 2], 'weight_decay': weight_decay},
+        {'params': [p for p in params if p.dim() < 2], 'weight_decay': 0.0},
+    ]
 
 # %% ../nbs/05_model.ipynb #a05b8ebe
 def flops_per_token(cfg: GPTConfig, seq_len: int | None = None) -> int:
     "Training FLOPs (forward + backward) per token: 6N + 12·L·C·T."
     T = seq_len or cfg.block_size
     C, L, V = cfg.n_embd, cfg.n_layer, cfg.vocab_size
-    n_layer_params = L * (12 * C * C + (13 * C if cfg.bias else 2 * C))  # matrices, biases, LayerNorms
+    # matrices, biases, LayerNorms
+    n_layer_params = L * (12 * C * C + (13 * C if cfg.bias else 2 * C))
     N = V * C + n_layer_params + (2 * C if cfg.bias else C)
     return 6 * N + 12 * L * C * T

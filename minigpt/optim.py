@@ -15,16 +15,22 @@ from .model import param_groups
 __all__ = ['NS_COEFFS', 'orthogonalize', 'Muon', 'muon_groups', 'build_optimizer']
 
 # %% ../nbs/08_optim.ipynb #43fa5d2d
-NS_COEFFS = (3.4445, -4.7750, 2.0315)  # Keller Jordan's quintic: steep at 0, lands within ~[0.7, 1.2]
+# Keller Jordan's quintic: steep at 0, lands within ~[0.7, 1.2]
+NS_COEFFS = (3.4445, -4.7750, 2.0315)
 
-def orthogonalize(G: torch.Tensor,  # (..., m, n) one matrix or a stack of matrices
-                  steps: int = 5,  # Newton–Schulz iterations
-                  eps: float = 1e-7) -> torch.Tensor:  # same shape and dtype as G
-    "Push every singular value of `G` towards 1 (approximately `U Vᵀ` from its SVD) with a quintic Newton–Schulz iteration."
+
+def orthogonalize(
+    G: torch.Tensor,  # (..., m, n) one matrix or a stack of matrices
+    steps: int = 5,  # Newton–Schulz iterations
+    eps: float = 1e-7,
+) -> torch.Tensor:  # same shape and dtype as G
+    """Push every singular value of `G` towards 1 (approximately `U Vᵀ` from its SVD) with a quintic
+    Newton–Schulz iteration."""
     a, b, c = NS_COEFFS
     X = G / (G.norm(dim=(-2, -1), keepdim=True) + eps)  # spectral norm <= Frobenius norm <= 1
     tall = X.size(-2) > X.size(-1)
-    if tall: X = X.mT  # work with the smaller Gram matrix X Xᵀ
+    if tall:
+        X = X.mT  # work with the smaller Gram matrix X Xᵀ
     for _ in range(steps):
         A = X @ X.mT
         X = a * X + (b * A + c * A @ A) @ X  # each singular value s becomes a·s + b·s³ + c·s⁵
@@ -32,69 +38,121 @@ def orthogonalize(G: torch.Tensor,  # (..., m, n) one matrix or a stack of matri
 
 # %% ../nbs/08_optim.ipynb #69998c21
 class Muon(torch.optim.Optimizer):
-    "Muon (momentum, then an orthogonalised update) for parameter groups with `muon=True`; AdamW for the others."
-    orthogonalize = staticmethod(orthogonalize)  # orthogonalises a stack of same-shaped matrices; the CPU chapter splits it across cores
-    def __init__(self, params, lr: float = 0.02, momentum: float = 0.95, nesterov: bool = True, ns_steps: int = 5,
-                 betas: tuple[float, float] = (0.9, 0.99), eps: float = 1e-8, weight_decay: float = 0.0):
-        super().__init__(params, dict(lr=lr, momentum=momentum, nesterov=nesterov, ns_steps=ns_steps, betas=betas, eps=eps,
-                                      weight_decay=weight_decay, muon=False))
+    """Muon (momentum, then an orthogonalised update) for parameter groups with `muon=True`; AdamW
+    for the others."""
+
+    # orthogonalises a stack of same-shaped matrices; the CPU chapter splits it across cores
+    orthogonalize = staticmethod(orthogonalize)
+
+    def __init__(
+        self,
+        params,
+        lr: float = 0.02,
+        momentum: float = 0.95,
+        nesterov: bool = True,
+        ns_steps: int = 5,
+        betas: tuple[float, float] = (0.9, 0.99),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+    ):
+        super().__init__(
+            params,
+            dict(
+                lr=lr,
+                momentum=momentum,
+                nesterov=nesterov,
+                ns_steps=ns_steps,
+                betas=betas,
+                eps=eps,
+                weight_decay=weight_decay,
+                muon=False,
+            ),
+        )
         for g in self.param_groups:
             if g['muon'] and any(p.dim() != 2 for p in g['params']):
-                raise ValueError("Muon updates 2-D matrices only; put embeddings, biases and norm gains in a group with muon=False.")
+                raise ValueError(
+                    "Muon updates 2-D matrices only; put embeddings, biases and norm gains in a "
+                    "group with muon=False."
+                )
 
     @torch.no_grad()
     def step(self, closure=None):
         loss = None
         if closure is not None:
-            with torch.enable_grad(): loss = closure()
-        for g in self.param_groups: (self._muon_step if g['muon'] else self._adamw_step)(g)
+            with torch.enable_grad():
+                loss = closure()
+        for g in self.param_groups:
+            (self._muon_step if g['muon'] else self._adamw_step)(g)
         return loss
 
     def _muon_step(self, g):
         by_shape = {}  # orthogonalise same-shaped matrices together, as one batched matmul
         for p in g['params']:
-            if p.grad is None: continue
+            if p.grad is None:
+                continue
             buf = self.state[p].setdefault('momentum_buffer', torch.zeros_like(p))
             buf.lerp_(p.grad, 1 - g['momentum'])
-            by_shape.setdefault(p.shape, []).append((p, p.grad.lerp(buf, g['momentum']) if g['nesterov'] else buf))
+            by_shape.setdefault(p.shape, []).append(
+                (p, p.grad.lerp(buf, g['momentum']) if g['nesterov'] else buf)
+            )
         for shape, items in by_shape.items():
             stack = torch.stack([u for _, u in items])
             updates = self.orthogonalize(stack, g['ns_steps'])
-            scale = max(1.0, shape[0] / shape[1]) ** 0.5  # keeps tall matrices' updates as large as wide ones'
+            # keeps tall matrices' updates as large as wide ones'
+            scale = max(1.0, shape[0] / shape[1]) ** 0.5
             for (p, _), u in zip(items, updates):
                 p.mul_(1 - g['lr'] * g['weight_decay']).add_(u, alpha=-g['lr'] * scale)
 
     def _adamw_step(self, g):
         beta1, beta2 = g['betas']
         for p in g['params']:
-            if p.grad is None: continue
+            if p.grad is None:
+                continue
             s = self.state[p]
-            if not s: s.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
+            if not s:
+                s.update(step=0, exp_avg=torch.zeros_like(p), exp_avg_sq=torch.zeros_like(p))
             s['step'] += 1
             s['exp_avg'].lerp_(p.grad, 1 - beta1)
             s['exp_avg_sq'].mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
             denom = (s['exp_avg_sq'] / (1 - beta2 ** s['step'])).sqrt_().add_(g['eps'])
-            p.mul_(1 - g['lr'] * g['weight_decay']).addcdiv_(s['exp_avg'], denom, value=-g['lr'] / (1 - beta1 ** s['step']))
+            p.mul_(1 - g['lr'] * g['weight_decay']).addcdiv_(
+                s['exp_avg'], denom, value=-g['lr'] / (1 - beta1 ** s['step'])
+            )
 
 # %% ../nbs/08_optim.ipynb #eb0bd42e
 def muon_groups(model: nn.Module, weight_decay: float, lr_scale: float) -> list[dict]:
-    "Muon for the 2-D matrices inside the blocks (learning rate × `lr_scale`); AdamW groups for everything else."
-    hidden = {id(p) for block in model.transformer.h for p in block.parameters() if p.dim() == 2 and p.requires_grad}
+    """Muon for the 2-D matrices inside the blocks (learning rate × `lr_scale`); AdamW groups for
+    everything else."""
+    hidden = {
+        id(p)
+        for block in model.transformer.h
+        for p in block.parameters()
+        if p.dim() == 2 and p.requires_grad
+    }
     rest = [p for p in model.parameters() if p.requires_grad and id(p) not in hidden]
-    return [{'params': [p for p in model.parameters() if id(p) in hidden], 'muon': True, 'weight_decay': weight_decay, 'lr_scale': lr_scale},
-            {'params': [p for p in rest if p.dim() >= 2], 'weight_decay': weight_decay},
-            {'params': [p for p in rest if p.dim() < 2], 'weight_decay': 0.0}]
+    return [
+        {
+            'params': [p for p in model.parameters() if id(p) in hidden],
+            'muon': True,
+            'weight_decay': weight_decay,
+            'lr_scale': lr_scale,
+        },
+        {'params': [p for p in rest if p.dim() >= 2], 'weight_decay': weight_decay},
+        {'params': [p for p in rest if p.dim() < 2], 'weight_decay': 0.0},
+    ]
 
 
-def build_optimizer(model: nn.Module,
-                    name: str = 'adamw',  # 'adamw', or 'muon' (Muon for hidden matrices, AdamW for the rest)
-                    lr: float = 1e-3,  # AdamW's peak learning rate
-                    muon_lr: float = 0.02,  # Muon's peak learning rate
-                    weight_decay: float = 0.1,
-                    betas: tuple[float, float] = (0.9, 0.99),
-                    fused: bool = False  # PyTorch's fused AdamW kernel (CPU and CUDA; the trainer turns it on)
-                   ) -> torch.optim.Optimizer:
-    "The optimizer a run asks for; each group's `lr_scale` tells the schedule its rate relative to `lr`."
+def build_optimizer(
+    model: nn.Module,
+    name: str = 'adamw',  # 'adamw', or 'muon' (Muon for hidden matrices, AdamW for the rest)
+    lr: float = 1e-3,  # AdamW's peak learning rate
+    muon_lr: float = 0.02,  # Muon's peak learning rate
+    weight_decay: float = 0.1,
+    betas: tuple[float, float] = (0.9, 0.99),
+    fused: bool = False,  # PyTorch's fused AdamW kernel (CPU and CUDA; the trainer turns it on)
+) -> torch.optim.Optimizer:
+    """The optimizer a run asks for; each group's `lr_scale` tells the schedule its rate relative to
+    `lr`."""
     if name == 'adamw':
         return torch.optim.AdamW(param_groups(model, weight_decay), lr=lr, betas=betas, fused=fused)
     if name == 'muon':

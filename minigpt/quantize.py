@@ -20,7 +20,9 @@ __all__ = ['Int8Linear', 'quantize_int8', 'weight_bytes', 'int8_checkpoint', 'lo
 
 # %% ../nbs/14_quantize.ipynb #9d2b4336
 class Int8Linear(nn.Module):
-    "A linear layer for inference whose weight is int8 with one float32 scale per output row (symmetric, weight-only)."
+    """A linear layer for inference whose weight is int8 with one float32 scale per output row
+    (symmetric, weight-only)."""
+
     def __init__(self, in_features: int, out_features: int, bias: bool = True):
         super().__init__()
         self.in_features, self.out_features = in_features, out_features
@@ -33,49 +35,74 @@ class Int8Linear(nn.Module):
         "Quantize `linear`'s weight row by row; its bias stays float."
         w = linear.weight.detach().float()
         layer = cls(linear.in_features, linear.out_features, linear.bias is not None).to(w.device)
-        scale = (w.abs().amax(dim=1) / 127.5).clamp(min=torch.finfo(torch.float32).eps)  # an all-zero row still divides
-        layer.weight.copy_(torch.clamp(torch.round(w * (1.0 / scale[:, None])), -128, 127).to(torch.int8))
+        # an all-zero row still divides
+        scale = (w.abs().amax(dim=1) / 127.5).clamp(min=torch.finfo(torch.float32).eps)
+        layer.weight.copy_(
+            torch.clamp(torch.round(w * (1.0 / scale[:, None])), -128, 127).to(torch.int8)
+        )
         layer.scale.copy_(scale)
-        if linear.bias is not None: layer.bias.copy_(linear.bias.detach())
+        if linear.bias is not None:
+            layer.bias.copy_(linear.bias.detach())
         return layer
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         rows = x.reshape(-1, self.in_features)
-        if x.dtype == torch.float16:  # the unscaled product x qᵀ can pass float16's largest value, 65,504
+        # the unscaled product x qᵀ can pass float16's largest value, 65,504
+        if x.dtype == torch.float16:
             y = (torch.mm(rows.float(), self.weight.t().float()) * self.scale).to(x.dtype)
-        else: y = torch.mm(rows, self.weight.t().to(x.dtype)) * self.scale.to(x.dtype)  # (x qᵀ) · s
+        else:
+            y = torch.mm(rows, self.weight.t().to(x.dtype)) * self.scale.to(x.dtype)  # (x qᵀ) · s
         y = y.reshape(*x.shape[:-1], self.out_features)
         return y if self.bias is None else y + self.bias.to(y.dtype)
 
-    def extra_repr(self) -> str: return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+    def extra_repr(self) -> str:
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
 
 # %% ../nbs/14_quantize.ipynb #9bdffed6
 def quantize_int8(model: GPT) -> GPT:
     "Replace the linear layers of `model`'s blocks by `Int8Linear`s, in place; return the model."
     if any(isinstance(m, LoRALinear) for m in model.modules()):
-        raise ConfigError("The model has LoRA adapters; merge them into the weights first (merge_lora, or minigpt-merge), then quantize.")
+        raise ConfigError(
+            "The model has LoRA adapters; merge them into the weights first (merge_lora, or "
+            "minigpt-merge), then quantize."
+        )
     for name, module in list(model.transformer.h.named_modules()):
         if isinstance(module, nn.Linear):
             parent, child = name.rsplit('.', 1)
-            setattr(model.transformer.h.get_submodule(parent), child, Int8Linear.from_linear(module))
+            setattr(
+                model.transformer.h.get_submodule(parent), child, Int8Linear.from_linear(module)
+            )
     return model
+
 
 def weight_bytes(model: nn.Module) -> int:
     "Bytes of the model's parameters and buffers, each storage counted once."
     seen, total = set(), 0
     for t in list(model.parameters()) + list(model.buffers()):
         if t.untyped_storage().data_ptr() not in seen:
-            seen.add(t.untyped_storage().data_ptr()); total += t.untyped_storage().nbytes()
+            seen.add(t.untyped_storage().data_ptr())
+            total += t.untyped_storage().nbytes()
     return total
 
 # %% ../nbs/14_quantize.ipynb #872e1a8e
-def int8_checkpoint(model: GPT, tokenizer: Tokenizer,
-                    train_config: dict | None = None  # the run's training config (`minigpt-eval` finds its text)
-                   ) -> dict:
-    "An int8 checkpoint of `model` (`quantize_int8` is applied to a copy if it isn't yet), to sample and evaluate."
-    if not any(isinstance(m, Int8Linear) for m in model.modules()): model = quantize_int8(copy.deepcopy(model))
+def int8_checkpoint(
+    model: GPT,
+    tokenizer: Tokenizer,
+    train_config: dict | None = None,  # the run's training config (`minigpt-eval` finds its text)
+) -> dict:
+    """An int8 checkpoint of `model` (`quantize_int8` is applied to a copy if it isn't yet), to
+    sample and evaluate."""
+    if not any(isinstance(m, Int8Linear) for m in model.modules()):
+        model = quantize_int8(copy.deepcopy(model))
     return checkpoint_dict('int8', model.state_dict(), model.cfg, tokenizer, train_config)
+
 
 def load_for_inference(*args, **kwargs):
     "Moved to `minigpt.inference.load_for_inference` in 0.2."
-    raise ImportError("minigpt.quantize.load_for_inference moved: from minigpt.inference import load_for_inference.")
+    raise ImportError(
+        "minigpt.quantize.load_for_inference moved: from minigpt.inference import "
+        "load_for_inference."
+    )

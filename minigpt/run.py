@@ -17,10 +17,24 @@ from .data import TextDataset, DataError
 from .model import GPT, GPTConfig
 from .callbacks import Callback, CancelFitException
 from .trainer import Parallelism, Trainer
-from .tracking import (MetricsLogCB, ProgressCB, SampleCB, WandbCB, WholeTextEvalCB, core_callbacks,
-                              interactive)
-from .checkpoint import (CheckpointError, atomic_save, build_model, checkpoint_configs, checkpoint_kind,
-                                checkpoint_tokenizer, load_checkpoint)
+from minigpt.tracking import (
+    MetricsLogCB,
+    ProgressCB,
+    SampleCB,
+    WandbCB,
+    WholeTextEvalCB,
+    core_callbacks,
+    interactive,
+)
+from minigpt.checkpoint import (
+    CheckpointError,
+    atomic_save,
+    build_model,
+    checkpoint_configs,
+    checkpoint_kind,
+    checkpoint_tokenizer,
+    load_checkpoint,
+)
 from .lora import add_lora_from_config, adapter_checkpoint, base_identity, check_base
 from .cpu import cpu_parallel
 from .distributed import DataParallel, init_distributed, close_distributed
@@ -31,232 +45,428 @@ __all__ = ['RUN_FILES', 'choose_parallel', 'run_folder', 'step_memory', 'free_me
 
 # %% ../nbs/18_run.ipynb #1b359adf
 def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> Parallelism:
-    "The trainer's `parallelism` for a run: `DataParallel` under torchrun (joining its process group first), else `cpu_parallel`'s plan."
+    """The trainer's `parallelism` for a run: `DataParallel` under torchrun (joining its process
+    group first), else `cpu_parallel`'s plan."""
     device = resolve_device(train_cfg.device)
     if init_distributed(device.type, train_cfg.dist_timeout):
         if train_cfg.cpu_cores > 1:
             close_distributed()
-            raise ConfigError(f"cpu_cores={train_cfg.cpu_cores} splits batches across CPU cores, but the run has several "
-                              "processes (torchrun); use cpu_cores=0 (auto) or 1.")
+            raise ConfigError(
+                f"cpu_cores={train_cfg.cpu_cores} splits batches across CPU cores, but the run has "
+                "several "
+                "processes (torchrun); use cpu_cores=0 (auto) or 1."
+            )
         return DataParallel(train_cfg.fsdp, resolve_dtype(train_cfg.dtype, device))
-    return cpu_parallel(train_cfg, device, resolve_dtype(train_cfg.dtype, device), model_cfg.dropout)
+    return cpu_parallel(
+        train_cfg, device, resolve_dtype(train_cfg.dtype, device), model_cfg.dropout
+    )
 
 # %% ../nbs/18_run.ipynb #7807e4f9
-try: import fcntl  # POSIX; elsewhere runs are not locked
-except ImportError: fcntl = None
+try:
+    import fcntl  # POSIX; elsewhere runs are not locked
+except ImportError:
+    fcntl = None
 RUN_FILES = ('last.pt', 'best.pt', 'metrics.jsonl', 'config.json', 'metrics.png', 'tokenizer.json')
+
 
 @contextmanager
 def run_folder(out: str | Path, fresh: bool, overwrite: bool = False):
-    "Hold folder `out` for one run: refuse it while another process trains there, and for a `fresh` run if it holds a run."
+    """Hold folder `out` for one run: refuse it while another process trains there, and for a
+    `fresh` run if it holds a run."""
     out = Path(out)
-    if out.exists() and not out.is_dir(): raise CheckpointError(f"--out {out} is a file, not a folder; choose another --out.")
+    if out.exists() and not out.is_dir():
+        raise CheckpointError(f"--out {out} is a file, not a folder; choose another --out.")
     try:
         out.mkdir(parents=True, exist_ok=True)
-        lock = open(out/'.lock', 'a+')
-    except OSError as e: raise CheckpointError(f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder.") from None
+        lock = open(out / '.lock', 'a+')
+    except OSError as e:
+        raise CheckpointError(
+            f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder."
+        ) from None
     try:
         if fcntl is not None:
-            try: fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                lock.seek(0); pid = lock.read().strip()
-                raise CheckpointError(f"--out {out} is in use by another training process{f' (pid {pid})' if pid else ''}; "
-                                      "wait for it to finish, or choose another --out.") from None
-        held = [name for name in RUN_FILES if (out/name).exists()]
+                lock.seek(0)
+                pid = lock.read().strip()
+                raise CheckpointError(
+                    f"--out {out} is in use by another training "
+                    f"process{f' (pid {pid})' if pid else ''}; "
+                    "wait for it to finish, or choose another --out."
+                ) from None
+        held = [name for name in RUN_FILES if (out / name).exists()]
         if fresh and held and not overwrite:
-            raise CheckpointError(f"--out {out} already holds a run ({', '.join(held)}); resume it with --resume {out/'last.pt'}, "
-                                  "choose another --out, or pass --overwrite to start a new run there.")
+            raise CheckpointError(
+                f"--out {out} already holds a run ({', '.join(held)}); resume it with --resume "
+                f"{out / 'last.pt'}, "
+                "choose another --out, or pass --overwrite to start a new run there."
+            )
         if fresh:
-            for name in held: (out/name).unlink()
-        lock.seek(0); lock.truncate(); lock.write(str(os.getpid())); lock.flush()
+            for name in held:
+                (out / name).unlink()
+        lock.seek(0)
+        lock.truncate()
+        lock.write(str(os.getpid()))
+        lock.flush()
         yield out
-    finally: lock.close()
+    finally:
+        lock.close()
 
 # %% ../nbs/18_run.ipynb #a4f4f577
-def step_memory(model_cfg: GPTConfig, batch_size: int,
-                shards: int = 1  # FSDP: the processes the weights, gradients and moments are split over
-               ) -> int:
-    "Estimated bytes of one training step: weights, gradients and AdamW moments, activations, logits."
-    with torch.device('meta'): params = GPT(model_cfg).num_params()  # shapes only: no memory, no time
+def step_memory(
+    model_cfg: GPTConfig,
+    batch_size: int,
+    shards: int = 1,  # FSDP: the processes the weights, gradients and moments are split over
+) -> int:
+    """Estimated bytes of one training step: weights, gradients and AdamW moments, activations,
+    logits."""
+    # shapes only: no memory, no time
+    with torch.device('meta'):
+        params = GPT(model_cfg).num_params()
     tokens = batch_size * model_cfg.block_size
     state = 16 * params // shards
-    return state + 40 * tokens * model_cfg.n_layer * model_cfg.n_embd + 12 * tokens * model_cfg.vocab_size
+    return (
+        state
+        + 40 * tokens * model_cfg.n_layer * model_cfg.n_embd
+        + 12 * tokens * model_cfg.vocab_size
+    )
+
 
 def free_memory(device: torch.device) -> int | None:
-    "Bytes the device can still give: `torch.cuda.mem_get_info` on a GPU, `MemAvailable` on Linux; None where unknown."
-    if device.type == 'cuda': return torch.cuda.mem_get_info(device)[0]
-    if device.type != 'cpu': return None
-    try: meminfo = Path('/proc/meminfo').read_text()
-    except OSError: return None
+    """Bytes the device can still give: `torch.cuda.mem_get_info` on a GPU, `MemAvailable` on Linux;
+    None where unknown."""
+    if device.type == 'cuda':
+        return torch.cuda.mem_get_info(device)[0]
+    if device.type != 'cpu':
+        return None
+    try:
+        meminfo = Path('/proc/meminfo').read_text()
+    except OSError:
+        return None
     line = next((l for l in meminfo.splitlines() if l.startswith('MemAvailable:')), None)
     return int(line.split()[1]) * 1024 if line else None
 
-def check_step_memory(model_cfg: GPTConfig, train_cfg: TrainConfig, device: torch.device,
-                      free: int | None = None,  # bytes free (default: what `free_memory` finds now)
-                      shards: int = 1):  # FSDP: each process holds 1/shards of the weights and optimizer state
-    "Raise `ConfigError` if a training step surely can't fit in the memory `device` has free, saying what batch would."
+
+def check_step_memory(
+    model_cfg: GPTConfig,
+    train_cfg: TrainConfig,
+    device: torch.device,
+    free: int | None = None,  # bytes free (default: what `free_memory` finds now)
+    shards: int = 1,
+):  # FSDP: each process holds 1/shards of the weights and optimizer state
+    """Raise `ConfigError` if a training step surely can't fit in the memory `device` has free,
+    saying what batch would."""
     need = step_memory(model_cfg, train_cfg.batch_size, shards)
     free = free if free is not None else free_memory(device)
-    if free is None or need <= free: return
+    if free is None or need <= free:
+        return
     one = step_memory(model_cfg, 1, shards)
-    per_sequence = step_memory(model_cfg, 2, shards) - one  # the estimate grows linearly with the batch
+    # the estimate grows linearly with the batch
+    per_sequence = step_memory(model_cfg, 2, shards) - one
     fits = int((0.8 * free - (one - per_sequence)) // per_sequence)  # with a fifth to spare
-    advice = (f"lower --batch-size to {fits} or less, and raise --grad-accum-steps to keep the batch per step" if fits >= 1
-              else "even one sequence does not fit: choose a smaller model or a shorter --block-size")
-    raise ConfigError(f"A training step needs about {need / 2**30:.1f} GiB (batch {train_cfg.batch_size:,} x {model_cfg.block_size} tokens) "
-                      f"but {device.type} has {free / 2**30:.1f} GiB free; {advice}.")
+    advice = (
+        f"lower --batch-size to {fits} or less, and raise --grad-accum-steps to keep the batch per "
+        "step"
+        if fits >= 1
+        else "even one sequence does not fit: choose a smaller model or a shorter --block-size"
+    )
+    raise ConfigError(
+        f"A training step needs about {need / 2**30:.1f} GiB (batch {train_cfg.batch_size:,} x "
+        f"{model_cfg.block_size} tokens) "
+        f"but {device.type} has {free / 2**30:.1f} GiB free; {advice}."
+    )
 
 # %% ../nbs/18_run.ipynb #a911d749
 class CheckpointCB(Callback):
-    "Save `last.pt` at every evaluation, `best.pt` on a new best val loss, and a checkpoint on SIGINT/SIGTERM."
+    """Save `last.pt` at every evaluation, `best.pt` on a new best val loss, and a checkpoint on
+    SIGINT/SIGTERM."""
+
     order = 60
-    def __init__(self, out_dir: str | Path, handle_signals: bool = True,
-                 to_checkpoint: Callable | None = None,  # the dict to save, from the trainer (default: its own)
-                 make: Callable | None = None):  # the old name of `to_checkpoint` (until 0.2)
+
+    def __init__(
+        self,
+        out_dir: str | Path,
+        handle_signals: bool = True,
+        to_checkpoint: Callable
+        | None = None,  # the dict to save, from the trainer (default: its own)
+        make: Callable | None = None,
+    ):  # the old name of `to_checkpoint` (until 0.2)
         if make is not None:
-            warnings.warn("CheckpointCB(make=...) is now CheckpointCB(to_checkpoint=...).", DeprecationWarning,
-                          stacklevel=2)
+            warnings.warn(
+                "CheckpointCB(make=...) is now CheckpointCB(to_checkpoint=...).",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         self.out_dir, self.handle_signals = Path(out_dir), handle_signals
         self.to_checkpoint = to_checkpoint or make or (lambda trainer: trainer.checkpoint())
 
     def save(self, trainer, names: list[str]) -> Path | None:
-        "Write one checkpoint of `trainer` under each of `names` (rank 0 only); return the first path."
+        """Write one checkpoint of `trainer` under each of `names` (rank 0 only); return the first
+        path."""
         ckpt = self.to_checkpoint(trainer)
-        if not trainer.is_main: return None
-        if not all(torch.isfinite(v).all() for v in ckpt['model'].values() if v.is_floating_point()):
+        if not trainer.is_main:
+            return None
+        if not all(
+            torch.isfinite(v).all() for v in ckpt['model'].values() if v.is_floating_point()
+        ):
             print(f"Not saving {', '.join(names)}: the weights contain NaN or inf.")
             return None
-        for name in names: atomic_save(ckpt, self.out_dir/name)
-        return self.out_dir/names[0]
+        for name in names:
+            atomic_save(ckpt, self.out_dir / name)
+        return self.out_dir / names[0]
 
     def before_fit(self, trainer):
         self.signal, self.old_handlers = None, {}
         trainer.stopped_by = None
-        if trainer.is_main: self._remove_stale_temp_files()
+        if trainer.is_main:
+            self._remove_stale_temp_files()
         if self.handle_signals and threading.current_thread() is threading.main_thread():
-            for s in (signal.SIGINT, signal.SIGTERM): self.old_handlers[s] = signal.signal(s, self._on_signal)
+            for s in (signal.SIGINT, signal.SIGTERM):
+                self.old_handlers[s] = signal.signal(s, self._on_signal)
 
     def _remove_stale_temp_files(self):
         "Delete temp files left by a process killed in the middle of `atomic_save`."
         for tmp in self.out_dir.glob('.*.pt.*.tmp'):
-            try: os.kill(int(tmp.name.split('.')[-2]), 0)  # still running?
-            except (ValueError, ProcessLookupError): tmp.unlink(missing_ok=True)
-            except PermissionError: pass
+            try:
+                os.kill(int(tmp.name.split('.')[-2]), 0)  # still running?
+            except (ValueError, ProcessLookupError):
+                tmp.unlink(missing_ok=True)
+            except PermissionError:
+                pass
 
     def _on_signal(self, signum, frame):
-        if self.signal is not None: raise KeyboardInterrupt  # asked twice: stop now
+        if self.signal is not None:
+            raise KeyboardInterrupt  # asked twice: stop now
         self.signal = signum
-        print(f"\n{signal.Signals(signum).name} received: saving a checkpoint after this step "
-              "(press Ctrl-C again to stop now).", file=sys.stderr, flush=True)
+        print(
+            f"\n{signal.Signals(signum).name} received: saving a checkpoint after this step "
+            "(press Ctrl-C again to stop now).",
+            file=sys.stderr,
+            flush=True,
+        )
 
     def after_eval(self, trainer):
         if not math.isfinite(trainer.eval_record['val_loss']):
-            if trainer.is_main: print(f"Not saving at step {trainer.iter_num}: the validation loss is not finite.")
+            if trainer.is_main:
+                print(f"Not saving at step {trainer.iter_num}: the validation loss is not finite.")
             return
         is_best = trainer.eval_record['val_loss'] <= trainer.best_val_loss
         self.save(trainer, ['last.pt'] + (['best.pt'] if is_best else []))
 
     def after_step(self, trainer):
-        # several processes must agree on a stop (an all-reduce, which waits for the GPU): every 10th step only
-        if trainer.parallelism.world_size > 1 and trainer.iter_num % 10: return
-        if not trainer.parallelism.any(self.signal is not None, trainer.device): return
+        # several processes must agree on a stop (an all-reduce, which waits for the GPU): every
+        # 10th step only
+        if trainer.parallelism.world_size > 1 and trainer.iter_num % 10:
+            return
+        if not trainer.parallelism.any(self.signal is not None, trainer.device):
+            return
         trainer.stopped_by = signal.Signals(self.signal or signal.SIGTERM).name
         path = self.save(trainer, ['last.pt'])
         if path:
-            print(f"Saved {path} at step {trainer.iter_num}; resume with: minigpt-train --resume {path}",
-                  file=sys.stderr)
+            print(
+                f"Saved {path} at step {trainer.iter_num}; resume with: minigpt-train --resume "
+                f"{path}",
+                file=sys.stderr,
+            )
         raise CancelFitException()
 
     def after_fit(self, trainer):
-        for s, h in self.old_handlers.items(): signal.signal(s, h)
+        for s, h in self.old_handlers.items():
+            signal.signal(s, h)
 
 # %% ../nbs/18_run.ipynb #4c348139
 def corpus_cache() -> Path:
     "Where token caches of corpora live: `$MINIGPT_CACHE`, else `~/.cache/minigpt`."
-    return Path(os.environ.get('MINIGPT_CACHE') or Path.home()/'.cache'/'minigpt').expanduser()
+    return Path(os.environ.get('MINIGPT_CACHE') or Path.home() / '.cache' / 'minigpt').expanduser()
+
 
 def _differences(a: dict, b: dict) -> str:
-    return ', '.join(f"{k}: {a.get(k)!r} in the checkpoint vs {b.get(k)!r}" for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k))
+    return ', '.join(
+        f"{k}: {a.get(k)!r} in the checkpoint vs {b.get(k)!r}"
+        for k in sorted(set(a) | set(b))
+        if a.get(k) != b.get(k)
+    )
 
-def _base_checkpoint(train_cfg: TrainConfig, ckpt: dict | None, base: dict | None = None) -> dict | None:
-    "The full checkpoint a fine-tune starts from (`init_from`), checked against a resumed adapter; None for other runs."
+
+def _base_checkpoint(
+    train_cfg: TrainConfig, ckpt: dict | None, base: dict | None = None
+) -> dict | None:
+    """The full checkpoint a fine-tune starts from (`init_from`), checked against a resumed adapter;
+    None for other runs."""
     adapter = ckpt is not None and checkpoint_kind(ckpt) == 'adapter'
     if ckpt is not None and bool(train_cfg.lora_rank) != adapter:
-        raise ConfigError(f"The checkpoint is {'a LoRA adapter' if adapter else 'a full model'}; resume it with its own "
-                          f"settings ({'--lora-rank' if adapter else 'no --lora-rank'}), or start a new run with --init-from.")
-    if not train_cfg.init_from or (ckpt is not None and not adapter): return None  # resuming a full run: its own weights
-    if base is None: base = load_checkpoint(train_cfg.init_from)
-    if adapter: check_base(ckpt, base, train_cfg.init_from)
+        raise ConfigError(
+            f"The checkpoint is {'a LoRA adapter' if adapter else 'a full model'}; resume it with "
+            "its own "
+            f"settings ({'--lora-rank' if adapter else 'no --lora-rank'}), or start a new run with "
+            "--init-from."
+        )
+    # resuming a full run: its own weights
+    if not train_cfg.init_from or (ckpt is not None and not adapter):
+        return None
+    if base is None:
+        base = load_checkpoint(train_cfg.init_from)
+    if adapter:
+        check_base(ckpt, base, train_cfg.init_from)
     return base
 
-def train(train_cfg: TrainConfig = TrainConfig(),
-          model_cfg: GPTConfig | None = None,  # the model's shape (default: `GPTConfig()`; from the checkpoint when resuming or fine-tuning)
-          resume: str | Path | dict | None = None,  # a checkpoint to continue: its path, or the loaded dict
-          callbacks=(),
-          progress: bool | str = True,  # True: a progress bar where output is interactive, else lines; 'lines': lines; False: nothing
-          sample: bool = True,  # print a text sample at the end
-          overwrite: bool = False,  # a fresh run may replace the run already in `out_dir`
-          base: dict | None = None  # the checkpoint `train_cfg.init_from` names, if the caller has already loaded it
-         ) -> Trainer:
-    "Train a model (or resume, or fine-tune one with `train_cfg.init_from`) with the standard callbacks; return the finished `Trainer`."
-    ckpt = (resume if isinstance(resume, dict) else load_checkpoint(resume, expect='any')) if resume is not None else None
+
+def train(
+    train_cfg: TrainConfig = TrainConfig(),
+    model_cfg: GPTConfig
+    | None = None,  # the model's shape (default: `GPTConfig()`; from the checkpoint when resuming or fine-tuning)
+    resume: str
+    | Path
+    | dict
+    | None = None,  # a checkpoint to continue: its path, or the loaded dict
+    callbacks=(),
+    progress: bool
+    | str = True,  # True: a progress bar where output is interactive, else lines; 'lines': lines; False: nothing
+    sample: bool = True,  # print a text sample at the end
+    overwrite: bool = False,  # a fresh run may replace the run already in `out_dir`
+    base: dict
+    | None = None,  # the checkpoint `train_cfg.init_from` names, if the caller has already loaded it
+) -> Trainer:
+    """Train a model (or resume, or fine-tune one with `train_cfg.init_from`) with the standard
+    callbacks; return the finished `Trainer`."""
+    ckpt = (
+        (resume if isinstance(resume, dict) else load_checkpoint(resume, expect='any'))
+        if resume is not None
+        else None
+    )
     base = _base_checkpoint(train_cfg, ckpt, base)
     if ckpt or base:
         source = 'checkpoint' if ckpt else 'base model'
         saved = checkpoint_configs(ckpt)[0] if ckpt else GPTConfig.from_dict(base['model_config'])
-        same = model_cfg is None or (model_cfg == saved if ckpt else replace(model_cfg, dropout=saved.dropout) == saved)
+        same = model_cfg is None or (
+            model_cfg == saved if ckpt else replace(model_cfg, dropout=saved.dropout) == saved
+        )
         if not same:
-            raise CheckpointError(f"The model config differs from the {source}'s ({_differences(saved.to_dict(), model_cfg.to_dict())}); "
-                                  f"drop the model flags{'' if ckpt else ' (except --dropout)'}: the model comes from the {source}.")
-        model_cfg, tokenizer = replace(saved, dropout=(model_cfg or saved).dropout), checkpoint_tokenizer(base or ckpt)
-    else: tokenizer = None
+            raise CheckpointError(
+                f"The model config differs from the {source}'s "
+                f"({_differences(saved.to_dict(), model_cfg.to_dict())}); "
+                f"drop the model flags{'' if ckpt else ' (except --dropout)'}: the model comes "
+                f"from the {source}."
+            )
+        model_cfg, tokenizer = (
+            replace(saved, dropout=(model_cfg or saved).dropout),
+            checkpoint_tokenizer(base or ckpt),
+        )
+    else:
+        tokenizer = None
     subword = train_cfg.tokenizer in ('bpe', 'sentencepiece')
-    try: dataset = TextDataset.from_file(train_cfg.data, tokenizer=tokenizer, kind=train_cfg.tokenizer,
-                                         vocab_size=train_cfg.vocab_size or (1024 if subword else None),
-                                         cache_dir=None if train_cfg.data is None else corpus_cache(), progress=progress is True and interactive())
+    try:
+        dataset = TextDataset.from_file(
+            train_cfg.data,
+            tokenizer=tokenizer,
+            kind=train_cfg.tokenizer,
+            vocab_size=train_cfg.vocab_size or (1024 if subword else None),
+            cache_dir=None if train_cfg.data is None else corpus_cache(),
+            progress=progress is True and interactive(),
+        )
     except ValueError as e:
-        if isinstance(e, DataError): raise
-        whose = "run's" if tokenizer is None else "checkpoint's" if ckpt else f"base model's (--init-from {train_cfg.init_from})"
+        if isinstance(e, DataError):
+            raise
+        whose = (
+            "run's"
+            if tokenizer is None
+            else "checkpoint's"
+            if ckpt
+            else f"base model's (--init-from {train_cfg.init_from})"
+        )
         raise DataError(f"The corpus doesn't fit the {whose} tokenizer: {e}") from None
     model_cfg = replace(model_cfg or GPTConfig(), vocab_size=dataset.tokenizer.vocab_size)
-    dataset.check_block_size(model_cfg.block_size)  # everything that can be refused is refused before the folder is touched
+    # everything that can be refused is refused before the folder is touched
+    dataset.check_block_size(model_cfg.block_size)
     if train_cfg.lora_rank:
-        with torch.device('meta'): add_lora_from_config(GPT(model_cfg), train_cfg)  # a rank or target that doesn't fit: no memory, no time
+        # a rank or target that doesn't fit: no memory, no time
+        with torch.device('meta'):
+            add_lora_from_config(GPT(model_cfg), train_cfg)
     out = Path(train_cfg.out_dir)
-    wandb_cb = WandbCB(train_cfg.wandb_project, train_cfg.wandb_run_name, dir=out) if train_cfg.wandb else None  # refuses without a login
+    # refuses without a login
+    wandb_cb = (
+        WandbCB(train_cfg.wandb_project, train_cfg.wandb_run_name, dir=out)
+        if train_cfg.wandb
+        else None
+    )
     parallel = choose_parallel(train_cfg, model_cfg)
     try:
         shards = parallel.world_size if train_cfg.fsdp else 1  # FSDP splits the weights and moments
-        check_step_memory(model_cfg, train_cfg, resolve_device(train_cfg.device, parallel.local_rank), shards=shards)
-        with (run_folder(out, fresh=ckpt is None, overwrite=overwrite) if parallel.rank == 0 else nullcontext()):
-            return _train(dataset, model_cfg, train_cfg, ckpt, base, parallel, out, callbacks, progress, sample, wandb_cb)
-    finally: close_distributed()
+        check_step_memory(
+            model_cfg,
+            train_cfg,
+            resolve_device(train_cfg.device, parallel.local_rank),
+            shards=shards,
+        )
+        with (
+            run_folder(out, fresh=ckpt is None, overwrite=overwrite)
+            if parallel.rank == 0
+            else nullcontext()
+        ):
+            return _train(
+                dataset,
+                model_cfg,
+                train_cfg,
+                ckpt,
+                base,
+                parallel,
+                out,
+                callbacks,
+                progress,
+                sample,
+                wandb_cb,
+            )
+    finally:
+        close_distributed()
+
 
 def _model(model_cfg: GPTConfig, train_cfg: TrainConfig, base: dict | None) -> GPT:
     "A fresh model, or the base model for a fine-tune, with LoRA adapters if the run asks for them."
     model = GPT(model_cfg) if base is None else build_model(base, dropout=model_cfg.dropout)[0]
-    if train_cfg.lora_rank: add_lora_from_config(model, train_cfg)
+    if train_cfg.lora_rank:
+        add_lora_from_config(model, train_cfg)
     return model
 
-def _train(dataset, model_cfg, train_cfg, ckpt, base, parallel, out, callbacks, progress, sample, wandb_cb) -> Trainer:
+
+def _train(
+    dataset, model_cfg, train_cfg, ckpt, base, parallel, out, callbacks, progress, sample, wandb_cb
+) -> Trainer:
     "Build the trainer and its callbacks, restore the checkpoint, record the configs and train."
     torch.manual_seed(train_cfg.seed)
     if train_cfg.lora_rank:
         base_id = base_identity(base, train_cfg.init_from)
         to_checkpoint = lambda trainer: adapter_checkpoint(trainer.checkpoint(), base_id)
-    else: to_checkpoint = None  # the trainer's own checkpoint
-    callbacks = core_callbacks() + [WholeTextEvalCB(), CheckpointCB(out, to_checkpoint=to_checkpoint)] + list(callbacks)
-    trainer = Trainer(_model(model_cfg, train_cfg, base), dataset, train_cfg, callbacks, parallelism=parallel)
+    else:
+        to_checkpoint = None  # the trainer's own checkpoint
+    callbacks = (
+        core_callbacks()
+        + [WholeTextEvalCB(), CheckpointCB(out, to_checkpoint=to_checkpoint)]
+        + list(callbacks)
+    )
+    trainer = Trainer(
+        _model(model_cfg, train_cfg, base), dataset, train_cfg, callbacks, parallelism=parallel
+    )
     if trainer.is_main:
-        trainer.callbacks.append(MetricsLogCB(out/'metrics.jsonl'))
-        if progress: trainer.callbacks.append(ProgressCB(bar=False if progress == 'lines' else None))
-        if wandb_cb: trainer.callbacks.append(wandb_cb)
-    if sample: trainer.callbacks.append(SampleCB(show=trainer.is_main))  # every rank: FSDP forwards are collective
+        trainer.callbacks.append(MetricsLogCB(out / 'metrics.jsonl'))
+        if progress:
+            trainer.callbacks.append(ProgressCB(bar=False if progress == 'lines' else None))
+        if wandb_cb:
+            trainer.callbacks.append(wandb_cb)
+    # every rank: FSDP forwards are collective
+    if sample:
+        trainer.callbacks.append(SampleCB(show=trainer.is_main))
     trainer.callbacks.sort(key=lambda cb: cb.order)
     if ckpt and train_cfg.lora_rank:  # the adapters' weights over the base's
         trainer.restore(ckpt, weights={**trainer.model.state_dict(), **ckpt['model']})
-    elif ckpt: trainer.restore(ckpt)
+    elif ckpt:
+        trainer.restore(ckpt)
     if trainer.is_main:
-        try: save_run_config(out/'config.json', model_cfg, train_cfg); dataset.tokenizer.save(out/'tokenizer.json')
-        except OSError as e: raise CheckpointError(f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder.") from None
+        try:
+            save_run_config(out / 'config.json', model_cfg, train_cfg)
+            dataset.tokenizer.save(out / 'tokenizer.json')
+        except OSError as e:
+            raise CheckpointError(
+                f"Can't write to --out {out}: {e.strerror or e}; choose a writable folder."
+            ) from None
     return trainer.fit()

@@ -17,29 +17,37 @@ __all__ = ['scale_temperature', 'keep_top_k', 'keep_top_p', 'penalize_repetition
            'generate_ids', 'generate', 'stream', 'next_token_probs']
 
 # %% ../nbs/06_sampling.ipynb #884a00d7
-def scale_temperature(logits: torch.Tensor,  # (..., vocab_size)
-                      temperature: float  # > 0 divides the logits; 0 keeps only the most likely token
-                     ) -> torch.Tensor:
+def scale_temperature(
+    logits: torch.Tensor,  # (..., vocab_size)
+    temperature: float,  # > 0 divides the logits; 0 keeps only the most likely token
+) -> torch.Tensor:
     "Divide logits by `temperature`; at 0 keep only the most likely token (greedy decoding)."
     if temperature == 0:
-        return torch.full_like(logits, float('-inf')).scatter(-1, logits.argmax(-1, keepdim=True), 0.0)
+        return torch.full_like(logits, float('-inf')).scatter(
+            -1, logits.argmax(-1, keepdim=True), 0.0
+        )
     return logits / temperature
 
 # %% ../nbs/06_sampling.ipynb #2fdc839f
-def keep_top_k(logits: torch.Tensor,  # (..., vocab_size)
-               k: int  # how many of the most likely tokens to keep
-              ) -> torch.Tensor:
+def keep_top_k(
+    logits: torch.Tensor,  # (..., vocab_size)
+    k: int,  # how many of the most likely tokens to keep
+) -> torch.Tensor:
     "Rule out every token whose logit is below the `k`-th largest."
-    if k >= logits.size(-1): return logits
+    if k >= logits.size(-1):
+        return logits
     kth = torch.topk(logits, k, dim=-1).values[..., -1:]
     return logits.masked_fill(logits < kth, float('-inf'))
 
 # %% ../nbs/06_sampling.ipynb #f763139b
-def keep_top_p(logits: torch.Tensor,  # (..., vocab_size)
-               p: float  # probability mass to keep, in (0, 1]
-              ) -> torch.Tensor:
-    "Keep the smallest set of most likely tokens whose probability reaches `p`; the top token always stays."
-    if p >= 1: return logits
+def keep_top_p(
+    logits: torch.Tensor,  # (..., vocab_size)
+    p: float,  # probability mass to keep, in (0, 1]
+) -> torch.Tensor:
+    """Keep the smallest set of most likely tokens whose probability reaches `p`; the top token
+    always stays."""
+    if p >= 1:
+        return logits
     sorted_logits, order = logits.sort(dim=-1, descending=True)
     probs = sorted_logits.softmax(-1)
     mass_above = probs.cumsum(-1) - probs  # probability of the tokens ranked above each one
@@ -49,79 +57,122 @@ def keep_top_p(logits: torch.Tensor,  # (..., vocab_size)
     return logits.masked_fill(drop, float('-inf'))
 
 # %% ../nbs/06_sampling.ipynb #530dded2
-def penalize_repetition(logits: torch.Tensor,  # (..., vocab_size)
-                        context: torch.Tensor,  # (..., T) ids already in the context
-                        penalty: float  # > 1 discourages repeats, 1 is off
-                       ) -> torch.Tensor:
-    "Make the tokens in `context` less likely: positive logits divided by `penalty`, negative ones multiplied."
-    if penalty == 1.0: return logits
+def penalize_repetition(
+    logits: torch.Tensor,  # (..., vocab_size)
+    context: torch.Tensor,  # (..., T) ids already in the context
+    penalty: float,  # > 1 discourages repeats, 1 is off
+) -> torch.Tensor:
+    """Make the tokens in `context` less likely: positive logits divided by `penalty`, negative ones
+    multiplied."""
+    if penalty == 1.0:
+        return logits
     seen = logits.gather(-1, context)
     return logits.scatter(-1, context, torch.where(seen > 0, seen / penalty, seen * penalty))
 
 # %% ../nbs/06_sampling.ipynb #4095db7b
 def _check_filters(temperature, top_k, top_p, repetition_penalty):
-    if isinstance(temperature, bool) or not isinstance(temperature, (int, float)) or not temperature >= 0:
-        raise ValueError(f"temperature must be a number >= 0 (0 means greedy); got {temperature!r}.")
+    if (
+        isinstance(temperature, bool)
+        or not isinstance(temperature, (int, float))
+        or not temperature >= 0
+    ):
+        raise ValueError(
+            f"temperature must be a number >= 0 (0 means greedy); got {temperature!r}."
+        )
     if top_k is not None and (isinstance(top_k, bool) or not isinstance(top_k, int) or top_k < 1):
-        raise ValueError(f"top_k must be a positive integer, or None to keep every token; got {top_k!r}.")
-    if top_p is not None and (isinstance(top_p, bool) or not isinstance(top_p, (int, float)) or not 0 < top_p <= 1):
-        raise ValueError(f"top_p must be in (0, 1], or None to turn nucleus sampling off; got {top_p!r}.")
-    if isinstance(repetition_penalty, bool) or not isinstance(repetition_penalty, (int, float)) or not repetition_penalty > 0:
-        raise ValueError(f"repetition_penalty must be a number > 0 (1.0 turns it off); got {repetition_penalty!r}.")
+        raise ValueError(
+            f"top_k must be a positive integer, or None to keep every token; got {top_k!r}."
+        )
+    if top_p is not None and (
+        isinstance(top_p, bool) or not isinstance(top_p, (int, float)) or not 0 < top_p <= 1
+    ):
+        raise ValueError(
+            f"top_p must be in (0, 1], or None to turn nucleus sampling off; got {top_p!r}."
+        )
+    if (
+        isinstance(repetition_penalty, bool)
+        or not isinstance(repetition_penalty, (int, float))
+        or not repetition_penalty > 0
+    ):
+        raise ValueError(
+            "repetition_penalty must be a number > 0 (1.0 turns it off); got "
+            f"{repetition_penalty!r}."
+        )
 
-def filter_logits(logits: torch.Tensor,  # (..., vocab_size) next-token logits
-                  context: torch.Tensor | None = None,  # (..., T) ids seen so far, for the repetition penalty
-                  temperature: float = 1.0,  # 0 is greedy
-                  top_k: int | None = None,  # keep the k most likely tokens
-                  top_p: float | None = None,  # keep the nucleus of probability p
-                  repetition_penalty: float = 1.0  # > 1 discourages tokens already in `context`
-                 ) -> torch.Tensor:
-    "Apply repetition penalty, temperature, top-k and top-p, in that order, after checking their values."
+
+def filter_logits(
+    logits: torch.Tensor,  # (..., vocab_size) next-token logits
+    context: torch.Tensor | None = None,  # (..., T) ids seen so far, for the repetition penalty
+    temperature: float = 1.0,  # 0 is greedy
+    top_k: int | None = None,  # keep the k most likely tokens
+    top_p: float | None = None,  # keep the nucleus of probability p
+    repetition_penalty: float = 1.0,  # > 1 discourages tokens already in `context`
+) -> torch.Tensor:
+    """Apply repetition penalty, temperature, top-k and top-p, in that order, after checking their
+    values."""
     _check_filters(temperature, top_k, top_p, repetition_penalty)
-    if context is not None: logits = penalize_repetition(logits, context, repetition_penalty)
+    if context is not None:
+        logits = penalize_repetition(logits, context, repetition_penalty)
     logits = scale_temperature(logits, temperature)
-    if top_k is not None: logits = keep_top_k(logits, top_k)
-    if top_p is not None: logits = keep_top_p(logits, top_p)
+    if top_k is not None:
+        logits = keep_top_k(logits, top_k)
+    if top_p is not None:
+        logits = keep_top_p(logits, top_p)
     return logits
 
 # %% ../nbs/06_sampling.ipynb #278e2a5c
-def _label(ch: str) -> str: return {'\n': '⏎', ' ': '␣', '\t': '⇥'}.get(ch, ch)
+def _label(ch: str) -> str:
+    return {'\n': '⏎', ' ': '␣', '\t': '⇥'}.get(ch, ch)
 
-def plot_next_token(before: torch.Tensor,  # (vocab_size,) the model's probabilities
-                    after: torch.Tensor,  # (vocab_size,) the probabilities after the filters
-                    labels: Sequence[str] | Mapping[int, str],  # the text of each token id (at least of the n most likely)
-                    n: int = 20,  # how many of the most likely tokens to show
-                    ax=None, title: str | None = None):
-    "Bar chart of the `n` most likely next tokens: probabilities before (grey) and after the filters (colour)."
+
+def plot_next_token(
+    before: torch.Tensor,  # (vocab_size,) the model's probabilities
+    after: torch.Tensor,  # (vocab_size,) the probabilities after the filters
+    labels: Sequence[str]
+    | Mapping[int, str],  # the text of each token id (at least of the n most likely)
+    n: int = 20,  # how many of the most likely tokens to show
+    ax=None,
+    title: str | None = None,
+):
+    """Bar chart of the `n` most likely next tokens: probabilities before (grey) and after the
+    filters (colour)."""
     import matplotlib.pyplot as plt
-    if ax is None: _, ax = plt.subplots(figsize=(6, 2.5))
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6, 2.5))
     top = before.topk(min(n, before.numel())).indices.tolist()
     xs = range(len(top))
     ax.bar(xs, [before[i].item() for i in top], color='lightgrey', label='model')
     ax.bar(xs, [after[i].item() for i in top], width=0.5, color='tab:blue', label='sampled from')
     ax.set_xticks(list(xs), [_label(labels[i]) for i in top])
-    ax.set_ylabel('probability'); ax.legend(frameon=False, fontsize='small')
-    if title: ax.set_title(title, fontsize='medium')
+    ax.set_ylabel('probability')
+    ax.legend(frameon=False, fontsize='small')
+    if title:
+        ax.set_title(title, fontsize='medium')
     return ax
 
 # %% ../nbs/06_sampling.ipynb #310bf757
 @torch.no_grad()
-def generate_ids(model: GPT,
-                 idx: torch.Tensor,  # (B, T) prompt ids, T >= 1
-                 max_new_tokens: int,  # how many ids to draw
-                 temperature: float = 1.0,  # 0 is greedy
-                 top_k: int | None = None,  # keep the k most likely tokens
-                 top_p: float | None = None,  # keep the nucleus of probability p
-                 repetition_penalty: float = 1.0,  # > 1 discourages tokens already in the context
-                 generator: torch.Generator | None = None,  # random source (a CPU one gives the same ids on any device)
-                 use_cache: bool = True  # False recomputes the context at every step (for comparison)
-                ) -> Iterator[torch.Tensor]:  # one (B,) tensor of new ids per step
-    "Yield `max_new_tokens` new ids, one `(B,)` tensor per step, using a key/value cache where the model allows."
+def generate_ids(
+    model: GPT,
+    idx: torch.Tensor,  # (B, T) prompt ids, T >= 1
+    max_new_tokens: int,  # how many ids to draw
+    temperature: float = 1.0,  # 0 is greedy
+    top_k: int | None = None,  # keep the k most likely tokens
+    top_p: float | None = None,  # keep the nucleus of probability p
+    repetition_penalty: float = 1.0,  # > 1 discourages tokens already in the context
+    generator: torch.Generator
+    | None = None,  # random source (a CPU one gives the same ids on any device)
+    use_cache: bool = True,  # False recomputes the context at every step (for comparison)
+) -> Iterator[torch.Tensor]:  # one (B,) tensor of new ids per step
+    """Yield `max_new_tokens` new ids, one `(B,)` tensor per step, using a key/value cache where the
+    model allows."""
     window, learned = model.receptive_field, model.cfg.pos_emb == 'learned'
     cache = None
     for _ in range(max_new_tokens):
         if use_cache and learned and cache is not None and cache[0].pos >= model.cfg.block_size:
-            cache, use_cache = None, False  # learned positions end at block_size: recompute from here on, and free the cache
+            # learned positions end at block_size: recompute from here on, and free the cache
+            cache, use_cache = None, False
         if not use_cache:
             logits, _ = model(idx[:, -window:])  # recompute the (slid) window
         elif cache is None:
@@ -129,9 +180,18 @@ def generate_ids(model: GPT,
             logits, _ = model(idx[:, -window:], cache=cache)  # prefill
         else:
             logits, _ = model(idx[:, -1:], cache=cache)  # just the newest token
-        logits = filter_logits(logits[:, -1], idx[:, -model.cfg.block_size:], temperature, top_k, top_p, repetition_penalty)
+        logits = filter_logits(
+            logits[:, -1],
+            idx[:, -model.cfg.block_size :],
+            temperature,
+            top_k,
+            top_p,
+            repetition_penalty,
+        )
         probs = F.softmax(logits, dim=-1)
-        nxt = torch.multinomial(probs.to(generator.device if generator else 'cpu'), 1, generator=generator).to(idx.device)
+        nxt = torch.multinomial(
+            probs.to(generator.device if generator else 'cpu'), 1, generator=generator
+        ).to(idx.device)
         idx = torch.cat([idx, nxt], dim=1)  # (B, T + 1)
         yield nxt[:, 0]
 
@@ -139,89 +199,188 @@ def generate_ids(model: GPT,
 def _cut_at_stop(text: str, stop: Sequence[str]) -> tuple[str, bool]:
     "The part of `text` that is safe to show, and whether a stop string was reached."
     hits = [i for i in (text.find(s) for s in stop) if i >= 0]
-    if hits: return text[:min(hits)], True
+    if hits:
+        return text[: min(hits)], True
     held = max((n for s in stop for n in range(1, len(s)) if text.endswith(s[:n])), default=0)
-    return text[:len(text) - held], False
+    return text[: len(text) - held], False
+
 
 def _check_generate(max_new_tokens, num_samples, stop, seed):
     for name, v in (('max_new_tokens', max_new_tokens), ('num_samples', num_samples)):
         if isinstance(v, bool) or not isinstance(v, int) or v < 1:
             raise ValueError(f"{name} must be a positive integer; got {v!r}.")
     stop = [stop] if isinstance(stop, str) else list(stop or [])
-    if not all(isinstance(s, str) and s for s in stop): raise ValueError(f"stop strings must be non-empty strings; got {stop!r}.")
+    if not all(isinstance(s, str) and s for s in stop):
+        raise ValueError(f"stop strings must be non-empty strings; got {stop!r}.")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise ValueError(f"seed must be an integer or None; got {seed!r}.")
     return stop
 
 # %% ../nbs/06_sampling.ipynb #959ddc34
-def _pieces(model, tokenizer, prompt, max_new_tokens, temperature, top_k, top_p, repetition_penalty,
-            seed, stop, num_samples) -> Iterator[list[str]]:
+def _pieces(
+    model,
+    tokenizer,
+    prompt,
+    max_new_tokens,
+    temperature,
+    top_k,
+    top_p,
+    repetition_penalty,
+    seed,
+    stop,
+    num_samples,
+) -> Iterator[list[str]]:
     "Check everything, then yield each step's new text of every sample."
     stop = _check_generate(max_new_tokens, num_samples, stop, seed)
     _check_filters(temperature, top_k, top_p, repetition_penalty)
-    if not prompt: raise ValueError("The prompt is empty; give at least one character to start from, for example a newline.")
+    if not prompt:
+        raise ValueError(
+            "The prompt is empty; give at least one character to start from, for example a newline."
+        )
     ids = tokenizer.encode(prompt)  # a ValueError names any unknown characters
     device = next(model.parameters()).device
     idx = torch.tensor([ids] * num_samples, dtype=torch.long, device=device)
     generator = None if seed is None else torch.Generator().manual_seed(seed)
-    return _run(model, tokenizer, idx, max_new_tokens, temperature, top_k, top_p, repetition_penalty, generator, stop)
+    return _run(
+        model,
+        tokenizer,
+        idx,
+        max_new_tokens,
+        temperature,
+        top_k,
+        top_p,
+        repetition_penalty,
+        generator,
+        stop,
+    )
 
-def _run(model, tokenizer, idx, max_new_tokens, temperature, top_k, top_p, repetition_penalty, generator, stop):
+
+def _run(
+    model,
+    tokenizer,
+    idx,
+    max_new_tokens,
+    temperature,
+    top_k,
+    top_p,
+    repetition_penalty,
+    generator,
+    stop,
+):
     new, shown, done = [[] for _ in idx], [0] * len(idx), [False] * len(idx)
     was_training = model.training
     model.eval()
     try:
-        for nxt in generate_ids(model, idx, max_new_tokens, temperature, top_k, top_p, repetition_penalty, generator):
+        for nxt in generate_ids(
+            model, idx, max_new_tokens, temperature, top_k, top_p, repetition_penalty, generator
+        ):
             pieces = []
             for i, t in enumerate(nxt.tolist()):
-                if done[i]: pieces.append(''); continue
+                if done[i]:
+                    pieces.append('')
+                    continue
                 new[i].append(t)
                 text, done[i] = _cut_at_stop(tokenizer.decode(new[i]), stop)
-                pieces.append(text[shown[i]:]); shown[i] = len(text)
+                pieces.append(text[shown[i] :])
+                shown[i] = len(text)
             yield pieces
-            if all(done): return
-        yield [tokenizer.decode(n)[s:] if not d else '' for n, s, d in zip(new, shown, done)]  # text held back for a stop string
-    finally: model.train(was_training)
+            if all(done):
+                return
+        # text held back for a stop string
+        yield [tokenizer.decode(n)[s:] if not d else '' for n, s, d in zip(new, shown, done)]
+    finally:
+        model.train(was_training)
 
 # %% ../nbs/06_sampling.ipynb #0811c136
-def generate(model: GPT,
-             tokenizer: Tokenizer,
-             prompt: str,  # text to continue; every character must be in the tokenizer's vocabulary
-             max_new_tokens: int = 200,  # most tokens to generate per sample
-             temperature: float = 1.0,  # 0 is greedy; below 1 safer, above 1 wilder
-             top_k: int | None = None,  # keep the k most likely tokens (None: all)
-             top_p: float | None = None,  # keep the nucleus of probability p (None: all)
-             repetition_penalty: float = 1.0,  # > 1 discourages tokens already in the context
-             seed: int | None = None,  # same seed, same text
-             stop: str | Sequence[str] | None = None,  # end a sample where its text contains one of these
-             num_samples: int = 1  # independent continuations, generated as one batch
-            ) -> list[str]:  # the new text of each sample, without the prompt
+def generate(
+    model: GPT,
+    tokenizer: Tokenizer,
+    prompt: str,  # text to continue; every character must be in the tokenizer's vocabulary
+    max_new_tokens: int = 200,  # most tokens to generate per sample
+    temperature: float = 1.0,  # 0 is greedy; below 1 safer, above 1 wilder
+    top_k: int | None = None,  # keep the k most likely tokens (None: all)
+    top_p: float | None = None,  # keep the nucleus of probability p (None: all)
+    repetition_penalty: float = 1.0,  # > 1 discourages tokens already in the context
+    seed: int | None = None,  # same seed, same text
+    stop: str | Sequence[str] | None = None,  # end a sample where its text contains one of these
+    num_samples: int = 1,  # independent continuations, generated as one batch
+) -> list[str]:  # the new text of each sample, without the prompt
     "Continue `prompt` `num_samples` times; return the new text of each sample."
     texts = [''] * num_samples
-    for pieces in _pieces(model, tokenizer, prompt, max_new_tokens, temperature, top_k, top_p, repetition_penalty,
-                          seed, stop, num_samples):
+    for pieces in _pieces(
+        model,
+        tokenizer,
+        prompt,
+        max_new_tokens,
+        temperature,
+        top_k,
+        top_p,
+        repetition_penalty,
+        seed,
+        stop,
+        num_samples,
+    ):
         texts = [t + p for t, p in zip(texts, pieces)]
     return texts
 
-def stream(model: GPT, tokenizer: Tokenizer, prompt: str, max_new_tokens: int = 200, temperature: float = 1.0,
-           top_k: int | None = None, top_p: float | None = None, repetition_penalty: float = 1.0,
-           seed: int | None = None, stop: str | Sequence[str] | None = None) -> Iterator[str]:
-    "Continue `prompt` once, yielding the new text piece by piece as it is generated (arguments as in `generate`)."
-    steps = _pieces(model, tokenizer, prompt, max_new_tokens, temperature, top_k, top_p, repetition_penalty, seed, stop, 1)
-    return (pieces[0] for pieces in steps if pieces[0])  # arguments are checked now, not at the first `next`
+
+def stream(
+    model: GPT,
+    tokenizer: Tokenizer,
+    prompt: str,
+    max_new_tokens: int = 200,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    repetition_penalty: float = 1.0,
+    seed: int | None = None,
+    stop: str | Sequence[str] | None = None,
+) -> Iterator[str]:
+    """Continue `prompt` once, yielding the new text piece by piece as it is generated (arguments as
+    in `generate`)."""
+    steps = _pieces(
+        model,
+        tokenizer,
+        prompt,
+        max_new_tokens,
+        temperature,
+        top_k,
+        top_p,
+        repetition_penalty,
+        seed,
+        stop,
+        1,
+    )
+    # arguments are checked now, not at the first `next`
+    return (pieces[0] for pieces in steps if pieces[0])
 
 # %% ../nbs/06_sampling.ipynb #e39979bb
 @torch.no_grad()
-def next_token_probs(model: GPT, tokenizer: Tokenizer, prompt: str,
-                     temperature: float = 1.0, top_k: int | None = None, top_p: float | None = None,
-                     repetition_penalty: float = 1.0) -> tuple[torch.Tensor, torch.Tensor]:
+def next_token_probs(
+    model: GPT,
+    tokenizer: Tokenizer,
+    prompt: str,
+    temperature: float = 1.0,
+    top_k: int | None = None,
+    top_p: float | None = None,
+    repetition_penalty: float = 1.0,
+) -> tuple[torch.Tensor, torch.Tensor]:
     "Probabilities `(vocab_size,)` of the token after `prompt`: the model's, and after the filters."
     _check_filters(temperature, top_k, top_p, repetition_penalty)
-    if not prompt: raise ValueError("The prompt is empty; give at least one character to start from, for example a newline.")
-    idx = torch.tensor([tokenizer.encode(prompt)], device=next(model.parameters()).device)[:, -model.receptive_field:]
+    if not prompt:
+        raise ValueError(
+            "The prompt is empty; give at least one character to start from, for example a newline."
+        )
+    idx = torch.tensor([tokenizer.encode(prompt)], device=next(model.parameters()).device)[
+        :, -model.receptive_field :
+    ]
     was_training = model.training
     model.eval()
-    try: logits = model(idx)[0][0, -1].float().cpu()
-    finally: model.train(was_training)
-    context = idx[0, -model.cfg.block_size:].cpu()
-    return logits.softmax(-1), filter_logits(logits, context, temperature, top_k, top_p, repetition_penalty).softmax(-1)
+    try:
+        logits = model(idx)[0][0, -1].float().cpu()
+    finally:
+        model.train(was_training)
+    context = idx[0, -model.cfg.block_size :].cpu()
+    return logits.softmax(-1), filter_logits(
+        logits, context, temperature, top_k, top_p, repetition_penalty
+    ).softmax(-1)

@@ -14,67 +14,98 @@ from .tokenizer import Tokenizer, CharTokenizer
 __all__ = ['EOT', 'TOKENIZER_KINDS', 'BPETokenizer', 'SentencePieceTokenizer', 'tokenizer_from_dict', 'train_tokenizer']
 
 # %% ../nbs/01_subwords.ipynb #bad92d97
-EOT = '<|endoftext|>'                               # the end-of-text token's text, for kinds that have one
+# the end-of-text token's text, for kinds that have one
+EOT = '<|endoftext|>'
 TOKENIZER_KINDS = ('char', 'bpe', 'sentencepiece')  # the kinds `train_tokenizer` trains
+
 
 def _require(name: str):
     "Import the optional library `name`, or explain how to install it."
-    try: return importlib.import_module(name)
+    try:
+        return importlib.import_module(name)
     except ImportError as e:
-        raise ImportError(f"Subword tokenizers need the {name!r} library, which is not installed. "
-                          f'Install it with: pip install "minigpt[tokenizers]"') from e
+        raise ImportError(
+            f"Subword tokenizers need the {name!r} library, which is not installed. "
+            f'Install it with: pip install "minigpt[tokenizers]"'
+        ) from e
 
 # %% ../nbs/01_subwords.ipynb #00bb13c1
 def _hf_tokenizer(json_text: str, what: str):
-    "A `tokenizers.Tokenizer` from the text of a tokenizer.json; `ValueError` starting with `what` if it is not one."
+    """A `tokenizers.Tokenizer` from the text of a tokenizer.json; `ValueError` starting with `what`
+    if it is not one."""
     tk = _require('tokenizers')
-    try: return tk.Tokenizer.from_str(json_text)
+    try:
+        return tk.Tokenizer.from_str(json_text)
     except Exception as e:
-        raise ValueError(f"{what} ({str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}). "
-                         "Expected the JSON that Hugging Face's Tokenizer.save writes.") from None
+        raise ValueError(
+            f"{what} ({str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__}). "
+            "Expected the JSON that Hugging Face's Tokenizer.save writes."
+        ) from None
+
 
 class BPETokenizer(Tokenizer):
-    "Byte-level BPE from Hugging Face `tokenizers`; also wraps a user's tokenizer.json (kind 'json')."
-    def __init__(self,
-                 tokenizer,           # a `tokenizers.Tokenizer`
-                 kind: str = 'bpe'):  # 'bpe' (trained with `train`) or 'json' (a user's file)
-        if kind not in ('bpe', 'json'): raise ValueError(f"kind must be 'bpe' or 'json', not {kind!r}.")
+    """Byte-level BPE from Hugging Face `tokenizers`; also wraps a user's tokenizer.json (kind
+    'json')."""
+
+    def __init__(
+        self,
+        tokenizer,  # a `tokenizers.Tokenizer`
+        kind: str = 'bpe',
+    ):  # 'bpe' (trained with `train`) or 'json' (a user's file)
+        if kind not in ('bpe', 'json'):
+            raise ValueError(f"kind must be 'bpe' or 'json', not {kind!r}.")
         self.tokenizer, self.kind = tokenizer, kind
         self.eot_id = tokenizer.token_to_id(EOT)  # None when the vocabulary has no such token
         self._vocab_size = max(tokenizer.get_vocab(with_added_tokens=True).values(), default=-1) + 1
 
     @classmethod
-    def train(cls,
-              text: str,        # the training text
-              vocab_size: int,  # 256 bytes + `EOT` + one token per merge
-             ) -> BPETokenizer:
+    def train(
+        cls,
+        text: str,  # the training text
+        vocab_size: int,  # 256 bytes + `EOT` + one token per merge
+    ) -> BPETokenizer:
         "Train byte-level BPE on `text` until the vocabulary has `vocab_size` tokens."
         if not isinstance(vocab_size, int) or vocab_size < 257:
-            raise ValueError(f"vocab_size={vocab_size} is too small for byte-level BPE: it needs at least 257 "
-                             "(256 byte tokens and the end-of-text token). Use vocab_size >= 257.")
+            raise ValueError(
+                f"vocab_size={vocab_size} is too small for byte-level BPE: it needs at least 257 "
+                "(256 byte tokens and the end-of-text token). Use vocab_size >= 257."
+            )
         tk = _require('tokenizers')
         tok = tk.Tokenizer(tk.models.BPE())
         tok.pre_tokenizer = tk.pre_tokenizers.ByteLevel(add_prefix_space=False)
         tok.decoder = tk.decoders.ByteLevel()
-        trainer = tk.trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=[EOT], show_progress=False,
-                                         initial_alphabet=tk.pre_tokenizers.ByteLevel.alphabet())  # all 256 bytes
+        trainer = tk.trainers.BpeTrainer(
+            vocab_size=vocab_size,
+            special_tokens=[EOT],
+            show_progress=False,
+            # all 256 bytes
+            initial_alphabet=tk.pre_tokenizers.ByteLevel.alphabet(),
+        )
         tok.train_from_iterator([text], trainer=trainer)
         if tok.get_vocab_size() < vocab_size:
-            raise ValueError(f"vocab_size={vocab_size} is more than this text supports: byte-level BPE ran out of pairs to "
-                             f"merge at {tok.get_vocab_size()} tokens. Use vocab_size <= {tok.get_vocab_size()}, or a longer text.")
+            raise ValueError(
+                f"vocab_size={vocab_size} is more than this text supports: byte-level BPE ran out "
+                "of pairs to "
+                f"merge at {tok.get_vocab_size()} tokens. Use vocab_size <= "
+                f"{tok.get_vocab_size()}, or a longer text."
+            )
         return cls(tok)
 
     @classmethod
     def from_file(cls, path: str | Path) -> BPETokenizer:
         "Wrap a user's Hugging Face `tokenizer.json` (kind 'json')."
         path = Path(path)
-        if not path.is_file(): raise FileNotFoundError(f"No tokenizer.json file at {path}.")
-        try: text = path.read_text(encoding='utf-8')
-        except UnicodeDecodeError: text = ''  # binary: reported as not a tokenizer below
+        if not path.is_file():
+            raise FileNotFoundError(f"No tokenizer.json file at {path}.")
+        try:
+            text = path.read_text(encoding='utf-8')
+        except UnicodeDecodeError:
+            text = ''  # binary: reported as not a tokenizer below
         return cls(_hf_tokenizer(text, f"{path} is not a Hugging Face tokenizer.json"), 'json')
 
     @property
-    def vocab_size(self) -> int: return self._vocab_size
+    def vocab_size(self) -> int:
+        return self._vocab_size
 
     def encode(self, text: str) -> list[int]:
         "Turn `text` into ids (the text of `EOT` becomes `eot_id`)."
@@ -84,59 +115,105 @@ class BPETokenizer(Tokenizer):
         "Turn ids (ints, a 1-D tensor or array) back into text, special tokens included."
         return self.tokenizer.decode(self.ids_list(ids), skip_special_tokens=False)
 
-    def to_dict(self) -> dict: return {'type': self.kind, 'tokenizer_json': self.tokenizer.to_str()}
+    def to_dict(self) -> dict:
+        return {'type': self.kind, 'tokenizer_json': self.tokenizer.to_str()}
 
     @classmethod
     def from_dict(cls, d: dict) -> BPETokenizer:
         "Rebuild a tokenizer from `to_dict`'s output."
-        if not isinstance(d, dict) or d.get('type') not in ('bpe', 'json') or not isinstance(d.get('tokenizer_json'), str):
-            raise ValueError("Not a BPE tokenizer description: expected {'type': 'bpe' or 'json', 'tokenizer_json': '...'}.")
-        return cls(_hf_tokenizer(d['tokenizer_json'], "Damaged tokenizer data: its 'tokenizer_json' does not load"), d['type'])
+        if (
+            not isinstance(d, dict)
+            or d.get('type') not in ('bpe', 'json')
+            or not isinstance(d.get('tokenizer_json'), str)
+        ):
+            raise ValueError(
+                "Not a BPE tokenizer description: expected {'type': 'bpe' or 'json', "
+                "'tokenizer_json': '...'}."
+            )
+        return cls(
+            _hf_tokenizer(
+                d['tokenizer_json'], "Damaged tokenizer data: its 'tokenizer_json' does not load"
+            ),
+            d['type'],
+        )
 
 # %% ../nbs/01_subwords.ipynb #9aa51b22
 def _sentencepiece_error(message: str, vocab_size: int) -> str:
     "SentencePiece's training error, said in terms of `vocab_size`."
     if m := re.search(r'smaller than required_chars\. \d+ vs (\d+)', message):
-        return (f"vocab_size={vocab_size} is too small for a sentencepiece tokenizer of this text: it needs at least {m[1]} "
-                f"(256 byte pieces, the special tokens and the text's characters). Use vocab_size >= {m[1]}.")
-    if m := re.search(r'Vocabulary size too high \(\d+\)\. Please set it to a value <= (\d+)', message):
-        return f"vocab_size={vocab_size} is more than this text supports for sentencepiece: at most {m[1]}. Use vocab_size <= {m[1]}, or a longer text."
-    return f"sentencepiece could not train on this text: {message.strip().splitlines()[-1] if message.strip() else 'no reason given'}"
+        return (
+            f"vocab_size={vocab_size} is too small for a sentencepiece tokenizer of this text: it "
+            f"needs at least {m[1]} "
+            "(256 byte pieces, the special tokens and the text's characters). Use vocab_size >= "
+            f"{m[1]}."
+        )
+    if m := re.search(
+        r'Vocabulary size too high \(\d+\)\. Please set it to a value <= (\d+)', message
+    ):
+        return (
+            f"vocab_size={vocab_size} is more than this text supports for sentencepiece: at most "
+            f"{m[1]}. Use vocab_size <= {m[1]}, or a longer text."
+        )
+    return (
+        "sentencepiece could not train on this text: "
+        f"{message.strip().splitlines()[-1] if message.strip() else 'no reason given'}"
+    )
+
 
 class SentencePieceTokenizer(Tokenizer):
     "A `sentencepiece` model (unigram by default) with byte fallback and an `EOT` symbol."
+
     kind = 'sentencepiece'
-    def __init__(self,
-                 model: bytes):  # a serialized sentencepiece model, as `train` makes it
+
+    def __init__(self, model: bytes):  # a serialized sentencepiece model, as `train` makes it
         spm = _require('sentencepiece')
         self.model, self.processor = bytes(model), spm.SentencePieceProcessor()
-        try: self.processor.LoadFromSerializedProto(self.model)
-        except RuntimeError: self.model = b''
-        if not self.model: raise ValueError("Damaged tokenizer data: these bytes are not a sentencepiece model.")
+        try:
+            self.processor.LoadFromSerializedProto(self.model)
+        except RuntimeError:
+            self.model = b''
+        if not self.model:
+            raise ValueError("Damaged tokenizer data: these bytes are not a sentencepiece model.")
         eot = self.processor.piece_to_id(EOT)
         self.eot_id = None if self.processor.is_unknown(eot) else eot
 
     @classmethod
-    def train(cls,
-              text: str,                   # the training text
-              vocab_size: int,             # includes 256 byte pieces, <unk> and `EOT`
-              model_type: str = 'unigram', # 'unigram' or 'bpe'
-             ) -> SentencePieceTokenizer:
+    def train(
+        cls,
+        text: str,  # the training text
+        vocab_size: int,  # includes 256 byte pieces, <unk> and `EOT`
+        model_type: str = 'unigram',  # 'unigram' or 'bpe'
+    ) -> SentencePieceTokenizer:
         "Train a sentencepiece model on `text`, deterministically."
-        if model_type not in ('unigram', 'bpe'): raise ValueError(f"model_type must be 'unigram' or 'bpe', not {model_type!r}.")
-        if not text.strip(): raise ValueError("Cannot train a sentencepiece tokenizer on an empty text.")
+        if model_type not in ('unigram', 'bpe'):
+            raise ValueError(f"model_type must be 'unigram' or 'bpe', not {model_type!r}.")
+        if not text.strip():
+            raise ValueError("Cannot train a sentencepiece tokenizer on an empty text.")
         spm, model = _require('sentencepiece'), io.BytesIO()
         try:
             spm.SentencePieceTrainer.train(
-                sentence_iterator=iter(text.split('\n')), model_writer=model, vocab_size=vocab_size, model_type=model_type,
-                byte_fallback=True, user_defined_symbols=[EOT], bos_id=-1, eos_id=-1,
-                normalization_rule_name='identity', remove_extra_whitespaces=False, add_dummy_prefix=False,
-                num_threads=4, max_sentence_length=1 << 16, minloglevel=2)
-        except RuntimeError as e: raise ValueError(_sentencepiece_error(str(e), vocab_size)) from None
+                sentence_iterator=iter(text.split('\n')),
+                model_writer=model,
+                vocab_size=vocab_size,
+                model_type=model_type,
+                byte_fallback=True,
+                user_defined_symbols=[EOT],
+                bos_id=-1,
+                eos_id=-1,
+                normalization_rule_name='identity',
+                remove_extra_whitespaces=False,
+                add_dummy_prefix=False,
+                num_threads=4,
+                max_sentence_length=1 << 16,
+                minloglevel=2,
+            )
+        except RuntimeError as e:
+            raise ValueError(_sentencepiece_error(str(e), vocab_size)) from None
         return cls(model.getvalue())
 
     @property
-    def vocab_size(self) -> int: return self.processor.get_piece_size()
+    def vocab_size(self) -> int:
+        return self.processor.get_piece_size()
 
     def encode(self, text: str) -> list[int]:
         "Turn `text` into ids (the text of `EOT` becomes `eot_id`)."
@@ -146,41 +223,81 @@ class SentencePieceTokenizer(Tokenizer):
         "Turn ids (ints, a 1-D tensor or array) back into text."
         return self.processor.decode(self.ids_list(ids))
 
-    def to_dict(self) -> dict: return {'type': 'sentencepiece', 'model': base64.b64encode(self.model).decode('ascii')}
+    def to_dict(self) -> dict:
+        return {'type': 'sentencepiece', 'model': base64.b64encode(self.model).decode('ascii')}
 
     @classmethod
     def from_dict(cls, d: dict) -> SentencePieceTokenizer:
         "Rebuild a tokenizer from `to_dict`'s output."
-        if not isinstance(d, dict) or d.get('type') != 'sentencepiece' or not isinstance(d.get('model'), str):
-            raise ValueError("Not a sentencepiece tokenizer description: expected {'type': 'sentencepiece', 'model': '<base64>'}.")
-        try: model = base64.b64decode(d['model'], validate=True)
-        except binascii.Error: raise ValueError("Damaged tokenizer data: the sentencepiece 'model' is not base64 text.") from None
+        if (
+            not isinstance(d, dict)
+            or d.get('type') != 'sentencepiece'
+            or not isinstance(d.get('model'), str)
+        ):
+            raise ValueError(
+                "Not a sentencepiece tokenizer description: expected {'type': 'sentencepiece', "
+                "'model': '<base64>'}."
+            )
+        try:
+            model = base64.b64decode(d['model'], validate=True)
+        except binascii.Error:
+            raise ValueError(
+                "Damaged tokenizer data: the sentencepiece 'model' is not base64 text."
+            ) from None
         return cls(model)
 
 # %% ../nbs/01_subwords.ipynb #2450600b
 def tokenizer_from_dict(d: dict) -> Tokenizer:
     "Rebuild any tokenizer from its `to_dict()`, choosing the class by `d['type']`."
-    classes = {'char': CharTokenizer, 'bpe': BPETokenizer, 'json': BPETokenizer, 'sentencepiece': SentencePieceTokenizer}
+    classes = {
+        'char': CharTokenizer,
+        'bpe': BPETokenizer,
+        'json': BPETokenizer,
+        'sentencepiece': SentencePieceTokenizer,
+    }
     kind = d.get('type') if isinstance(d, dict) else None
     if not isinstance(kind, str) or kind not in classes:
         got = f"type {kind!r}" if isinstance(d, dict) else f"a {type(d).__name__}"
-        raise ValueError(f"Not a tokenizer description: expected a dict whose 'type' is one of {', '.join(map(repr, classes))}; got {got}.")
+        raise ValueError(
+            "Not a tokenizer description: expected a dict whose 'type' is one of "
+            f"{', '.join(map(repr, classes))}; got {got}."
+        )
     return classes[kind].from_dict(d)
 
-def train_tokenizer(kind: str | Path,               # 'char', 'bpe', 'sentencepiece', or the path of a tokenizer.json (loaded, not trained)
-                    text: str,                      # the training split's text only
-                    vocab_size: int | None = None,  # required for 'bpe' and 'sentencepiece'; ignored otherwise
-                   ) -> Tokenizer:
+
+def train_tokenizer(
+    kind: str
+    | Path,  # 'char', 'bpe', 'sentencepiece', or the path of a tokenizer.json (loaded, not trained)
+    text: str,  # the training split's text only
+    vocab_size: int | None = None,  # required for 'bpe' and 'sentencepiece'; ignored otherwise
+) -> Tokenizer:
     "Train a tokenizer of `kind` on `text`, or load a user's tokenizer.json."
     if isinstance(kind, Path) or kind not in TOKENIZER_KINDS:
         if str(kind).endswith('.json') or Path(kind).is_file():
-            try: saved = json.loads(Path(kind).read_text(encoding='utf-8'))
-            except (OSError, ValueError): saved = None  # not minigpt's own file: BPETokenizer.from_file says what it is
-            if isinstance(saved, dict) and saved.get('type') in ('char', 'bpe', 'json', 'sentencepiece') and 'version' not in saved:
-                return tokenizer_from_dict(saved)  # a tokenizer a run saved beside its checkpoints (`Tokenizer.save`)
+            try:
+                saved = json.loads(Path(kind).read_text(encoding='utf-8'))
+            # not minigpt's own file: BPETokenizer.from_file says what it is
+            except (OSError, ValueError):
+                saved = None
+            if (
+                isinstance(saved, dict)
+                and saved.get('type') in ('char', 'bpe', 'json', 'sentencepiece')
+                and 'version' not in saved
+            ):
+                # a tokenizer a run saved beside its checkpoints (`Tokenizer.save`)
+                return tokenizer_from_dict(saved)
             return BPETokenizer.from_file(kind)
-        raise ValueError(f"Unknown tokenizer kind {str(kind)!r}: expected one of {', '.join(map(repr, TOKENIZER_KINDS))}, "
-                         "or the path of a tokenizer.json file.")
-    if kind == 'char': return CharTokenizer.from_text(text)
-    if vocab_size is None: raise ValueError(f"A {kind!r} tokenizer needs a vocab_size, for example 2048.")
-    return BPETokenizer.train(text, vocab_size) if kind == 'bpe' else SentencePieceTokenizer.train(text, vocab_size)
+        raise ValueError(
+            f"Unknown tokenizer kind {str(kind)!r}: expected one of "
+            f"{', '.join(map(repr, TOKENIZER_KINDS))}, "
+            "or the path of a tokenizer.json file."
+        )
+    if kind == 'char':
+        return CharTokenizer.from_text(text)
+    if vocab_size is None:
+        raise ValueError(f"A {kind!r} tokenizer needs a vocab_size, for example 2048.")
+    return (
+        BPETokenizer.train(text, vocab_size)
+        if kind == 'bpe'
+        else SentencePieceTokenizer.train(text, vocab_size)
+    )

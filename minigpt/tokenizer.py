@@ -15,26 +15,38 @@ __all__ = ['Tokenizer', 'CharTokenizer']
 # %% ../nbs/00_tokenizer.ipynb #6ca3194e
 class Tokenizer:
     "Base class of all tokenizers: text to ids and back, described by plain data."
-    kind: str = ''              # 'char', 'bpe', 'sentencepiece' or 'json'
-    eot_id: int | None = None   # the end-of-text id placed between documents, None if the kind has none
+
+    kind: str = ''  # 'char', 'bpe', 'sentencepiece' or 'json'
+    eot_id: int | None = None  # the end-of-text id placed between documents, None if the kind has none
 
     @property
-    def vocab_size(self) -> int: raise NotImplementedError
-    def encode(self, text: str) -> list[int]: raise NotImplementedError
-    def decode(self, ids) -> str: raise NotImplementedError
-    def to_dict(self) -> dict: raise NotImplementedError
+    def vocab_size(self) -> int:
+        raise NotImplementedError
+
+    def encode(self, text: str) -> list[int]:
+        raise NotImplementedError
+
+    def decode(self, ids) -> str:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict:
+        raise NotImplementedError
 
     @classmethod
     def from_dict(cls, d: dict) -> Tokenizer:
         "Rebuild a tokenizer from `to_dict`'s output (each subclass reads its own kind)."
-        raise NotImplementedError("Tokenizer is the base class: rebuild with a subclass (CharTokenizer.from_dict) "
-                                  "or with minigpt.subwords.tokenizer_from_dict, which reads every kind.")
+        raise NotImplementedError(
+            "Tokenizer is the base class: rebuild with a subclass (CharTokenizer.from_dict) "
+            "or with minigpt.subwords.tokenizer_from_dict, which reads every kind."
+        )
 
     def ids_list(self, ids) -> list[int]:
-        "`ids` (a list, a 1-D tensor or array) as a list of ints, each checked to lie in `[0, vocab_size)`."
+        """`ids` (a list, a 1-D tensor or array) as a list of ints, each checked to lie in `[0,
+        vocab_size)`."""
         ids, n = (ids.tolist() if hasattr(ids, 'tolist') else list(ids)), self.vocab_size
         bad = [i for i in ids if not (isinstance(i, numbers.Integral) and 0 <= i < n)]
-        if bad: raise ValueError(f"Ids must be integers in [0, {n}); got {bad[:10]}.")
+        if bad:
+            raise ValueError(f"Ids must be integers in [0, {n}); got {bad[:10]}.")
         return [int(i) for i in ids]
 
     def pieces(self, ids) -> list[str]:
@@ -44,7 +56,9 @@ class Tokenizer:
     @property
     def identity(self) -> str:
         "A sha256 hex digest of `to_dict()`: tokenizers with the same identity give the same ids."
-        return hashlib.sha256(json.dumps(self.to_dict(), sort_keys=True).encode('utf-8')).hexdigest()
+        return hashlib.sha256(
+            json.dumps(self.to_dict(), sort_keys=True).encode('utf-8')
+        ).hexdigest()
 
     def save(self, path: str | Path):
         "Write `to_dict()` as JSON to `path`."
@@ -55,21 +69,36 @@ class Tokenizer:
         "Read a tokenizer written by `save`."
         return cls.from_dict(json.loads(Path(path).read_text(encoding='utf-8')))
 
-    def __len__(self): return self.vocab_size
-    def __eq__(self, other): return isinstance(other, Tokenizer) and self.to_dict() == other.to_dict()
-    def __repr__(self): return f"{type(self).__name__}(kind={self.kind!r}, vocab_size={self.vocab_size}, eot_id={self.eot_id})"
+    def __len__(self):
+        return self.vocab_size
+
+    def __eq__(self, other):
+        return isinstance(other, Tokenizer) and self.to_dict() == other.to_dict()
+
+    def __repr__(self):
+        return (
+            f"{type(self).__name__}(kind={self.kind!r}, vocab_size={self.vocab_size}, "
+            f"eot_id={self.eot_id})"
+        )
 
 # %% ../nbs/00_tokenizer.ipynb #3a3bac73
 class CharTokenizer(Tokenizer):
     "Character-level tokenizer: one id per distinct character, ids in sorted character order."
+
     kind = 'char'
     eot_id = None  # a character vocabulary has no end-of-text token
 
-    def __init__(self,
-                 chars: list[str]):  # the vocabulary, one single-character string per id
-        if not chars: raise ValueError("A CharTokenizer needs at least one character; the text it was built from is empty.")
-        if len(set(chars)) != len(chars): raise ValueError("The vocabulary has repeated characters; each character must appear once.")
-        if any(not isinstance(c, str) or len(c) != 1 for c in chars): raise ValueError("Every vocabulary entry must be a single character.")
+    def __init__(self, chars: list[str]):  # the vocabulary, one single-character string per id
+        if not chars:
+            raise ValueError(
+                "A CharTokenizer needs at least one character; the text it was built from is empty."
+            )
+        if len(set(chars)) != len(chars):
+            raise ValueError(
+                "The vocabulary has repeated characters; each character must appear once."
+            )
+        if any(not isinstance(c, str) or len(c) != 1 for c in chars):
+            raise ValueError("Every vocabulary entry must be a single character.")
         self.itos = list(chars)
         self.stoi = {ch: i for i, ch in enumerate(self.itos)}
 
@@ -79,28 +108,41 @@ class CharTokenizer(Tokenizer):
         return cls(sorted(set(text)))
 
     @property
-    def vocab_size(self) -> int: return len(self.itos)
+    def vocab_size(self) -> int:
+        return len(self.itos)
 
     def encode(self, text: str) -> list[int]:
-        "Turn `text` into a list of ids; raise `ValueError` naming any characters outside the vocabulary."
-        try: return [self.stoi[c] for c in text]
+        """Turn `text` into a list of ids; raise `ValueError` naming any characters outside the
+        vocabulary."""
+        try:
+            return [self.stoi[c] for c in text]
         except KeyError:
             unknown = sorted(set(text) - self.stoi.keys())
             shown = ', '.join(repr(c) for c in unknown[:10]) + (' ...' if len(unknown) > 10 else '')
-            raise ValueError(f"{len(unknown)} character(s) not in the tokenizer's vocabulary: {shown}. "
-                             "Remove them from the text, or build the tokenizer from a text that contains them.") from None
+            raise ValueError(
+                f"{len(unknown)} character(s) not in the tokenizer's vocabulary: {shown}. "
+                "Remove them from the text, or build the tokenizer from a text that contains them."
+            ) from None
 
     def decode(self, ids) -> str:
         "Turn a sequence of ids (ints or a 1-D tensor) back into text."
         return ''.join(self.itos[i] for i in self.ids_list(ids))
 
-    def to_dict(self) -> dict: return {'type': 'char', 'chars': self.itos}
+    def to_dict(self) -> dict:
+        return {'type': 'char', 'chars': self.itos}
 
     @classmethod
     def from_dict(cls, d: dict) -> CharTokenizer:
         "Rebuild a tokenizer from `to_dict`'s output."
-        if not isinstance(d, dict) or d.get('type') != 'char' or not isinstance(d.get('chars'), list):
-            raise ValueError("Not a character tokenizer description: expected {'type': 'char', 'chars': [...]}.")
+        if (
+            not isinstance(d, dict)
+            or d.get('type') != 'char'
+            or not isinstance(d.get('chars'), list)
+        ):
+            raise ValueError(
+                "Not a character tokenizer description: expected {'type': 'char', 'chars': [...]}."
+            )
         return cls(d['chars'])
 
-    def __repr__(self): return f"CharTokenizer(vocab_size={self.vocab_size})"
+    def __repr__(self):
+        return f"CharTokenizer(vocab_size={self.vocab_size})"

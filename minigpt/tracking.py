@@ -21,9 +21,12 @@ __all__ = ['MetricsCB', 'core_callbacks', 'interactive', 'ProgressCB', 'MetricsL
 
 # %% ../nbs/12_tracking.ipynb #f1c3164e
 class MetricsCB(Callback):
-    "Every `log_interval` steps, record train loss, lr, grad norm, tokens/s and time in `trainer.history`."
+    """Every `log_interval` steps, record train loss, lr, grad norm, tokens/s and time in
+    `trainer.history`."""
+
     order = 10
     fires = ('after_log',)
+
     def before_fit(self, trainer):
         self.t0 = self.t_log = time.perf_counter()
         self.elapsed0 = trainer.record.get('elapsed', 0.0)  # carried over on resume
@@ -32,20 +35,31 @@ class MetricsCB(Callback):
     def after_step(self, trainer):
         self.loss_sum += trainer.loss
         self.steps += 1
-        if trainer.iter_num % trainer.cfg.log_interval and trainer.iter_num != trainer.cfg.max_iters: return
-        train_loss = trainer.parallelism.mean(self.loss_sum / self.steps).item()  # waits for the device's queue
+        if (
+            trainer.iter_num % trainer.cfg.log_interval
+            and trainer.iter_num != trainer.cfg.max_iters
+        ):
+            return
+        # waits for the device's queue
+        train_loss = trainer.parallelism.mean(self.loss_sum / self.steps).item()
         now = time.perf_counter()  # so the clock is read after the steps have really run
         train_time = now - self.t_log - self.eval_time
-        trainer.record = {'iter': trainer.iter_num, 'train_loss': train_loss,
-                          'lr': getattr(trainer, 'lr', trainer.cfg.learning_rate),
-                          'grad_norm': float(getattr(trainer, 'grad_norm', float('nan'))),
-                          'tokens_per_sec': self.steps * trainer.tokens_per_step / max(train_time, 1e-9),
-                          'elapsed': self.elapsed0 + now - self.t0}
+        trainer.record = {
+            'iter': trainer.iter_num,
+            'train_loss': train_loss,
+            'lr': getattr(trainer, 'lr', trainer.cfg.learning_rate),
+            'grad_norm': float(getattr(trainer, 'grad_norm', float('nan'))),
+            'tokens_per_sec': self.steps * trainer.tokens_per_step / max(train_time, 1e-9),
+            'elapsed': self.elapsed0 + now - self.t0,
+        }
         trainer.history.append(trainer.record)
-        self.loss_sum.zero_(); self.steps, self.eval_time, self.t_log = 0, 0.0, time.perf_counter()
+        self.loss_sum.zero_()
+        self.steps, self.eval_time, self.t_log = 0, 0.0, time.perf_counter()
         trainer('after_log')
 
-    def before_eval(self, trainer): self.eval_started = time.perf_counter()
+    def before_eval(self, trainer):
+        self.eval_started = time.perf_counter()
+
     def after_eval(self, trainer):
         t = time.perf_counter()
         trainer.history.append({**trainer.eval_record, 'elapsed': self.elapsed0 + t - self.t0})
@@ -53,7 +67,8 @@ class MetricsCB(Callback):
 
 # %% ../nbs/12_tracking.ipynb #eea50607
 def core_callbacks() -> list[Callback]:
-    "The callbacks every run wants: learning-rate schedule, clipping, metrics and evaluation (the trainer chapter and this one)."
+    """The callbacks every run wants: learning-rate schedule, clipping, metrics and evaluation (the
+    trainer chapter and this one)."""
     return [LRScheduleCB(), GradClipCB(), MetricsCB(), EvalCB()]
 
 # %% ../nbs/12_tracking.ipynb #1a5d81dc
@@ -61,179 +76,379 @@ def interactive() -> bool:
     "True when output goes to a terminal or a notebook, where a progress bar can redraw itself."
     return sys.stderr.isatty() or 'ipykernel' in sys.modules
 
+
 class ProgressCB(Callback):
-    "A progress bar (terminal or notebook) or, for logs, one plain line per record: loss, val loss, tokens/s, time."
+    """A progress bar (terminal or notebook) or, for logs, one plain line per record: loss, val
+    loss, tokens/s, time."""
+
     order = 30
-    def __init__(self,
-                 bar: bool | None = None,  # None: a bar where output is interactive, lines otherwise
-                 leave: bool = True):  # keep the finished bar on screen
+
+    def __init__(
+        self,
+        bar: bool | None = None,  # None: a bar where output is interactive, lines otherwise
+        leave: bool = True,
+    ):  # keep the finished bar on screen
         self.want_bar, self.leave = bar, leave
+
     def before_fit(self, trainer):
         from tqdm.auto import tqdm
+
         self.val, self.bar = None, None
         print(f"Training {trainer.summary()}", flush=True)
         if self.want_bar if self.want_bar is not None else interactive():
-            self.bar = tqdm(total=trainer.cfg.max_iters, initial=trainer.iter_num, leave=self.leave, unit='it', dynamic_ncols=True)
+            self.bar = tqdm(
+                total=trainer.cfg.max_iters,
+                initial=trainer.iter_num,
+                leave=self.leave,
+                unit='it',
+                dynamic_ncols=True,
+            )
+
     def after_step(self, trainer):
-        if self.bar: self.bar.update(1)
+        if self.bar:
+            self.bar.update(1)
+
     def _show(self, trainer):
         r = trainer.record
-        if not r.get('train_loss'): return
+        if not r.get('train_loss'):
+            return
         post = {'loss': f"{r['train_loss']:.3f}", 'tok/s': f"{r['tokens_per_sec']:,.0f}"}
-        if self.val is not None: post['val'] = f"{self.val:.3f}"
-        if self.bar: self.bar.set_postfix(post, refresh=False); return
-        print(f"step {r['iter']}/{trainer.cfg.max_iters} | " + ' | '.join(f"{k} {v}" for k, v in post.items()) +
-              f" | {r['elapsed']:.1f} s", flush=True)
+        if self.val is not None:
+            post['val'] = f"{self.val:.3f}"
+        if self.bar:
+            self.bar.set_postfix(post, refresh=False)
+            return
+        print(
+            f"step {r['iter']}/{trainer.cfg.max_iters} | "
+            + ' | '.join(f"{k} {v}" for k, v in post.items())
+            + f" | {r['elapsed']:.1f} s",
+            flush=True,
+        )
+
     def after_log(self, trainer):
-        if self.bar or trainer.iter_num % trainer.cfg.eval_interval: self._show(trainer)  # lines: an evaluation step waits for its val
+        # lines: an evaluation step waits for its val
+        if self.bar or trainer.iter_num % trainer.cfg.eval_interval:
+            self._show(trainer)
+
     def after_eval(self, trainer):
         self.val = trainer.eval_record['val_loss']
         self._show(trainer)
+
     def after_fit(self, trainer):
-        if self.bar: self.bar.close()
+        if self.bar:
+            self.bar.close()
 
 # %% ../nbs/12_tracking.ipynb #fbe2b3e1
 class MetricsLogCB(Callback):
     "Append every training and evaluation record to `path` as JSON lines."
+
     order = 40
-    def __init__(self, path: str | Path): self.path = Path(path)
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
     def before_fit(self, trainer):
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        torn = self.path.exists() and self.path.stat().st_size and not self.path.read_bytes().endswith(b'\n')
+        torn = (
+            self.path.exists()
+            and self.path.stat().st_size
+            and not self.path.read_bytes().endswith(b'\n')
+        )
         self.file = self.path.open('a', encoding='utf-8')
-        if torn: self.file.write('\n')  # a crash mid-line: start the next record on a line of its own
+        # a crash mid-line: start the next record on a line of its own
+        if torn:
+            self.file.write('\n')
+
     def _write(self, record):
-        self.file.write(json.dumps(record) + '\n'); self.file.flush()
-    def after_log(self, trainer): self._write(trainer.record)
-    def after_eval(self, trainer): self._write(trainer.history[-1] if 'val_loss' in trainer.history[-1] else trainer.eval_record)
-    def after_fit(self, trainer): self.file.close()
+        self.file.write(json.dumps(record) + '\n')
+        self.file.flush()
+
+    def after_log(self, trainer):
+        self._write(trainer.record)
+
+    def after_eval(self, trainer):
+        self._write(
+            trainer.history[-1] if 'val_loss' in trainer.history[-1] else trainer.eval_record
+        )
+
+    def after_fit(self, trainer):
+        self.file.close()
+
 
 def read_metrics(path: str | Path) -> list[dict]:
     "The records of a `metrics.jsonl` file (a torn last line, from a crash mid-write, is skipped)."
     out = []
     for line in Path(path).read_text(encoding='utf-8').splitlines():
-        try: out.append(json.loads(line))
-        except json.JSONDecodeError: pass
+        try:
+            out.append(json.loads(line))
+        except json.JSONDecodeError:
+            pass
     return out
 
 # %% ../nbs/12_tracking.ipynb #5b6a1e84
 def plot_metrics(records: list[dict] | str | Path, axs=None):
-    "Plot train/val loss and the learning rate against the step, from records or a `metrics.jsonl` path."
+    """Plot train/val loss and the learning rate against the step, from records or a `metrics.jsonl`
+    path."""
     import matplotlib.pyplot as plt
-    if not isinstance(records, list): records = read_metrics(records)
+
+    if not isinstance(records, list):
+        records = read_metrics(records)
     train = [r for r in records if 'train_loss' in r]
     evals = [r for r in records if 'val_loss' in r]
-    if axs is None: _, axs = plt.subplots(1, 2, figsize=(10, 3.2))
+    if axs is None:
+        _, axs = plt.subplots(1, 2, figsize=(10, 3.2))
     ax, ax_lr = axs
-    ax.plot([r['iter'] for r in train], [r['train_loss'] for r in train], label='train (running)', alpha=0.7)
+    ax.plot(
+        [r['iter'] for r in train],
+        [r['train_loss'] for r in train],
+        label='train (running)',
+        alpha=0.7,
+    )
     if evals:
         ax.plot([r['iter'] for r in evals], [r['val_loss'] for r in evals], 'o-', label='val')
-        ax.plot([r['iter'] for r in evals], [r['train_eval_loss'] for r in evals], 's--', label='train (eval)', alpha=0.7)
-    ax.set_xlabel('step'); ax.set_ylabel('loss (nats/token)'); ax.legend(); ax.set_title('loss')
+        ax.plot(
+            [r['iter'] for r in evals],
+            [r['train_eval_loss'] for r in evals],
+            's--',
+            label='train (eval)',
+            alpha=0.7,
+        )
+    ax.set_xlabel('step')
+    ax.set_ylabel('loss (nats/token)')
+    ax.legend()
+    ax.set_title('loss')
     ax_lr.plot([r['iter'] for r in train], [r['lr'] for r in train])
-    ax_lr.set_xlabel('step'); ax_lr.set_ylabel('learning rate'); ax_lr.set_title('learning rate')
+    ax_lr.set_xlabel('step')
+    ax_lr.set_ylabel('learning rate')
+    ax_lr.set_title('learning rate')
     return axs
 
 # %% ../nbs/12_tracking.ipynb #96a28809
 def metrics_path(run: str | Path) -> Path:
     "The `metrics.jsonl` of a run, given its folder or the file itself."
     run = Path(run)
-    path = run/'metrics.jsonl' if run.is_dir() else run
-    if not path.is_file(): raise FileNotFoundError(f"No metrics log at {path}; give a run's output folder or its metrics.jsonl.")
+    path = run / 'metrics.jsonl' if run.is_dir() else run
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"No metrics log at {path}; give a run's output folder or its metrics.jsonl."
+        )
     return path
 
+
 def plot_runs(runs: list[str | Path], axs=None, labels: list[str] | None = None):
-    "Overlay the loss and learning-rate curves of several runs (folders or `metrics.jsonl` files), one colour each."
+    """Overlay the loss and learning-rate curves of several runs (folders or `metrics.jsonl` files),
+    one colour each."""
     import matplotlib.pyplot as plt
-    if axs is None: _, axs = plt.subplots(1, 2, figsize=(10, 3.2), dpi=100)
+
+    if axs is None:
+        _, axs = plt.subplots(1, 2, figsize=(10, 3.2), dpi=100)
     ax, ax_lr = axs
     for i, run in enumerate(runs):
         records, color = read_metrics(metrics_path(run)), f'C{i}'
-        label = labels[i] if labels else Path(run).name if Path(run).is_dir() else Path(run).parent.name or str(run)
-        train, evals = [r for r in records if 'train_loss' in r], [r for r in records if 'val_loss' in r]
-        ax.plot([r['iter'] for r in train], [r['train_loss'] for r in train], color=color, alpha=0.35)
-        if evals: ax.plot([r['iter'] for r in evals], [r['val_loss'] for r in evals], 'o-', color=color, ms=3, label=f'{label} (val)')
+        label = (
+            labels[i]
+            if labels
+            else Path(run).name
+            if Path(run).is_dir()
+            else Path(run).parent.name or str(run)
+        )
+        train, evals = (
+            [r for r in records if 'train_loss' in r],
+            [r for r in records if 'val_loss' in r],
+        )
+        ax.plot(
+            [r['iter'] for r in train], [r['train_loss'] for r in train], color=color, alpha=0.35
+        )
+        if evals:
+            ax.plot(
+                [r['iter'] for r in evals],
+                [r['val_loss'] for r in evals],
+                'o-',
+                color=color,
+                ms=3,
+                label=f'{label} (val)',
+            )
         ax_lr.plot([r['iter'] for r in train], [r['lr'] for r in train], color=color, label=label)
-    ax.set(xlabel='step', ylabel='loss (nats/token)', title='loss (faint: training, running mean)'); ax.legend(frameon=False, fontsize='small')
+    ax.set(xlabel='step', ylabel='loss (nats/token)', title='loss (faint: training, running mean)')
+    ax.legend(frameon=False, fontsize='small')
     ax_lr.set(xlabel='step', ylabel='learning rate', title='learning rate')
     return axs
 
 # %% ../nbs/12_tracking.ipynb #01d425fd
 class SampleCB(Callback):
     "Generate a text sample every `sample_interval` steps and at the end of training."
+
     order = 45
     fires = ('after_sample',)
-    def __init__(self, prompt: str = '\n', length: int = 300, temperature: float = 0.8, top_k: int | None = 50,
-                 seed: int = 42, show: bool = True):
-        self.prompt, self.length, self.temperature, self.top_k, self.seed, self.show = prompt, length, temperature, top_k, seed, show
-    def before_fit(self, trainer): trainer.samples = []
+
+    def __init__(
+        self,
+        prompt: str = '\n',
+        length: int = 300,
+        temperature: float = 0.8,
+        top_k: int | None = 50,
+        seed: int = 42,
+        show: bool = True,
+    ):
+        self.prompt, self.length, self.temperature, self.top_k, self.seed, self.show = (
+            prompt,
+            length,
+            temperature,
+            top_k,
+            seed,
+            show,
+        )
+
+    def before_fit(self, trainer):
+        trainer.samples = []
+
     def sample(self, trainer) -> str:
         "Generate from `prompt` with the current weights (cached generation, fixed seed)."
         trainer.model.eval()
-        try: return generate(trainer.model, trainer.dataset.tokenizer, self.prompt, self.length,
-                             temperature=self.temperature, top_k=self.top_k, seed=self.seed)[0]
-        finally: trainer.model.train()
+        try:
+            return generate(
+                trainer.model,
+                trainer.dataset.tokenizer,
+                self.prompt,
+                self.length,
+                temperature=self.temperature,
+                top_k=self.top_k,
+                seed=self.seed,
+            )[0]
+        finally:
+            trainer.model.train()
+
     def _emit(self, trainer):
         trainer.sample = {'iter': trainer.iter_num, 'text': self.sample(trainer)}
         trainer.samples.append(trainer.sample)
-        if self.show: print(f"\n--- sample at step {trainer.iter_num} ---\n{self.prompt}{trainer.sample['text']}\n---")
+        if self.show:
+            print(
+                f"\n--- sample at step {trainer.iter_num} "
+                f"---\n{self.prompt}{trainer.sample['text']}\n---"
+            )
         trainer('after_sample')
+
     def after_step(self, trainer):
         n = trainer.cfg.sample_interval
-        if n and trainer.iter_num % n == 0 and trainer.iter_num < trainer.cfg.max_iters: self._emit(trainer)
+        if n and trainer.iter_num % n == 0 and trainer.iter_num < trainer.cfg.max_iters:
+            self._emit(trainer)
+
     def after_fit(self, trainer):
-        if trainer.iter_num == trainer.cfg.max_iters: self._emit(trainer)
+        if trainer.iter_num == trainer.cfg.max_iters:
+            self._emit(trainer)
 
 # %% ../nbs/12_tracking.ipynb #9d498998
 class WholeTextEvalCB(Callback):
-    "Score the whole validation text at the end of a run (and at every evaluation with `eval_full`): `trainer.text_score`."
+    """Score the whole validation text at the end of a run (and at every evaluation with
+    `eval_full`): `trainer.text_score`."""
+
     order = 5  # before the callbacks that read an evaluation (metrics, progress, checkpoints)
+
     def before_fit(self, trainer):
-        self.text, self.best, trainer.text_score = trainer.dataset.tokenizer.decode(trainer.dataset.val), float('inf'), None
+        self.text, self.best, trainer.text_score = (
+            trainer.dataset.tokenizer.decode(trainer.dataset.val),
+            float('inf'),
+            None,
+        )
+
     def _score(self, trainer):
         trainer.text_score = score_text(trainer.model, trainer.dataset.tokenizer, self.text)
         return trainer.text_score
+
     def after_eval(self, trainer):
-        if not trainer.cfg.eval_full: return
+        if not trainer.cfg.eval_full:
+            return
         s = self._score(trainer)
         trainer.eval_record.update(val_loss=s.loss, val_bits_per_byte=s.bits_per_byte)
         self.best = trainer.best_val_loss = min(self.best, s.loss)
+
     def after_fit(self, trainer):
         done = trainer.iter_num == trainer.cfg.max_iters
-        if done and not (trainer.cfg.eval_full and trainer.text_score is not None): self._score(trainer)
+        if done and not (trainer.cfg.eval_full and trainer.text_score is not None):
+            self._score(trainer)
 
 # %% ../nbs/12_tracking.ipynb #33d17c49
 def wandb_logged_in(mode: str | None = None) -> bool:
-    "True if W&B can log without asking: offline or disabled mode, an API key in the environment, or a `wandb login` entry."
-    if (mode or os.environ.get('WANDB_MODE', '')).lower() in ('offline', 'disabled', 'dryrun'): return True
-    if os.environ.get('WANDB_API_KEY'): return True
-    host = os.environ.get('WANDB_BASE_URL', 'https://api.wandb.ai').split('://')[-1].split('/')[0].split(':')[0]
-    path = Path(os.environ.get('NETRC') or Path.home()/'.netrc')
-    try: return path.is_file() and netrc.netrc(path).authenticators(host) is not None
-    except (OSError, netrc.NetrcParseError): return False
+    """True if W&B can log without asking: offline or disabled mode, an API key in the environment,
+    or a `wandb login` entry."""
+    if (mode or os.environ.get('WANDB_MODE', '')).lower() in ('offline', 'disabled', 'dryrun'):
+        return True
+    if os.environ.get('WANDB_API_KEY'):
+        return True
+    host = (
+        os.environ.get('WANDB_BASE_URL', 'https://api.wandb.ai')
+        .split('://')[-1]
+        .split('/')[0]
+        .split(':')[0]
+    )
+    path = Path(os.environ.get('NETRC') or Path.home() / '.netrc')
+    try:
+        return path.is_file() and netrc.netrc(path).authenticators(host) is not None
+    except (OSError, netrc.NetrcParseError):
+        return False
+
 
 class WandbCB(Callback):
     "Log configs, parameter count, metrics and samples to Weights & Biases."
+
     order = 50
-    def __init__(self, project: str = 'minigpt', name: str | None = None, dir: str | Path | None = None, mode: str | None = None):
+
+    def __init__(
+        self,
+        project: str = 'minigpt',
+        name: str | None = None,
+        dir: str | Path | None = None,
+        mode: str | None = None,
+    ):
         if not wandb_logged_in(mode):
-            raise ConfigError("--wandb needs a Weights & Biases login and none was found: run `wandb login` (or set WANDB_API_KEY), "
-                              "or log offline with WANDB_MODE=offline and upload later with `wandb sync`.")
+            raise ConfigError(
+                "--wandb needs a Weights & Biases login and none was found: run `wandb login` (or "
+                "set WANDB_API_KEY), "
+                "or log offline with WANDB_MODE=offline and upload later with `wandb sync`."
+            )
         self.project, self.name, self.dir, self.mode, self.run = project, name, dir, mode, None
+
     def before_fit(self, trainer):
         import wandb
-        if self.dir: Path(self.dir).mkdir(parents=True, exist_ok=True)
-        self.run = wandb.init(project=self.project, name=self.name, dir=self.dir, mode=self.mode, resume='allow',
-                              config={'model': trainer.model.cfg.to_dict(), 'train': trainer.cfg.to_dict(),
-                                      'n_params': trainer.model.num_params()})
+
+        if self.dir:
+            Path(self.dir).mkdir(parents=True, exist_ok=True)
+        self.run = wandb.init(
+            project=self.project,
+            name=self.name,
+            dir=self.dir,
+            mode=self.mode,
+            resume='allow',
+            config={
+                'model': trainer.model.cfg.to_dict(),
+                'train': trainer.cfg.to_dict(),
+                'n_params': trainer.model.num_params(),
+            },
+        )
         self.samples = []
-    def after_log(self, trainer): self.run.log({f'train/{k}': v for k, v in trainer.record.items() if k != 'iter'}, step=trainer.iter_num)
+
+    def after_log(self, trainer):
+        self.run.log(
+            {f'train/{k}': v for k, v in trainer.record.items() if k != 'iter'},
+            step=trainer.iter_num,
+        )
+
     def after_eval(self, trainer):
         r = trainer.eval_record
-        self.run.log({'val/loss': r['val_loss'], 'train/eval_loss': r['train_eval_loss']}, step=trainer.iter_num)
+        self.run.log(
+            {'val/loss': r['val_loss'], 'train/eval_loss': r['train_eval_loss']},
+            step=trainer.iter_num,
+        )
+
     def after_sample(self, trainer):
         import wandb
+
         self.samples.append([trainer.sample['iter'], trainer.sample['text']])
-        self.run.log({'samples': wandb.Table(columns=['iter', 'text'], data=self.samples)}, step=trainer.iter_num)
+        self.run.log(
+            {'samples': wandb.Table(columns=['iter', 'text'], data=self.samples)},
+            step=trainer.iter_num,
+        )
+
     def after_fit(self, trainer):
-        if self.run is not None: self.run.finish()
+        if self.run is not None:
+            self.run.finish()

@@ -14,9 +14,22 @@ from .data import TextDataset
 from .model import GPT
 from .optim import build_optimizer
 from .config import TrainConfig, resolve_device, resolve_dtype
-from .checkpoint import (RESUME_FIELDS, CheckpointError, check_fields, checkpoint_dict,
-                                clean_state_dict, weight_differences)
-from .callbacks import CancelFitException, CancelStepException, Callback, check_callbacks, fire, known_events
+from minigpt.checkpoint import (
+    RESUME_FIELDS,
+    CheckpointError,
+    check_fields,
+    checkpoint_dict,
+    clean_state_dict,
+    weight_differences,
+)
+from minigpt.callbacks import (
+    CancelFitException,
+    CancelStepException,
+    Callback,
+    check_callbacks,
+    fire,
+    known_events,
+)
 
 # %% auto #0
 __all__ = ['get_lr', 'Parallelism', 'saved_cuda_rng', 'Trainer', 'LRScheduleCB', 'NonFiniteLossError', 'GradClipCB', 'EvalCB',
@@ -24,64 +37,104 @@ __all__ = ['get_lr', 'Parallelism', 'saved_cuda_rng', 'Trainer', 'LRScheduleCB',
 
 # %% ../nbs/11_trainer.ipynb #b912ae8e
 def get_lr(it: int, cfg: TrainConfig) -> float:
-    "Learning rate at step `it`: linear warm-up from lr/(warmup+1), cosine decay to `min_lr`, then flat."
-    if it < cfg.warmup_iters: return cfg.learning_rate * (it + 1) / (cfg.warmup_iters + 1)
-    if it >= cfg.decay_iters: return cfg.min_lr
+    """Learning rate at step `it`: linear warm-up from lr/(warmup+1), cosine decay to `min_lr`, then
+    flat."""
+    if it < cfg.warmup_iters:
+        return cfg.learning_rate * (it + 1) / (cfg.warmup_iters + 1)
+    if it >= cfg.decay_iters:
+        return cfg.min_lr
     progress = (it - cfg.warmup_iters) / (cfg.decay_iters - cfg.warmup_iters)  # 0 -> 1
     return cfg.min_lr + 0.5 * (1 + math.cos(math.pi * progress)) * (cfg.learning_rate - cfg.min_lr)
 
 # %% ../nbs/11_trainer.ipynb #be0d2a24
 class Parallelism:
-    "How the trainer computes a batch: whole, in this process. The CPU and distributed chapters subclass it."
+    """How the trainer computes a batch: whole, in this process. The CPU and distributed chapters
+    subclass it."""
+
     rank, world_size, local_rank = 0, 1, 0
     fused_optimizer = True  # PyTorch's fused AdamW kernel can update these parameters
+
     def wrap(self, model: nn.Module) -> nn.Module:
-        "The module the trainer calls for forward passes: `model` itself (a subclass may return a wrapper)."
+        """The module the trainer calls for forward passes: `model` itself (a subclass may return a
+        wrapper)."""
         return model
-    def loss_and_grads(self, trainer, x: torch.Tensor, y: torch.Tensor, weight: float = 1.0,
-                       sync: bool = True) -> torch.Tensor:
-        "Forward and backward of micro-batch `(x, y)`: add the gradients of its loss × `weight`; return that loss."
-        with trainer.autocast(): loss = trainer.forward(x, y)[1] * weight
+
+    def loss_and_grads(
+        self, trainer, x: torch.Tensor, y: torch.Tensor, weight: float = 1.0, sync: bool = True
+    ) -> torch.Tensor:
+        """Forward and backward of micro-batch `(x, y)`: add the gradients of its loss × `weight`;
+        return that loss."""
+        with trainer.autocast():
+            loss = trainer.forward(x, y)[1] * weight
         trainer.scaler.scale(loss).backward()
         return loss.detach()
+
     def eval_loss(self, trainer, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         "The mean loss of micro-batch `(x, y)` in float32 (the trainer calls it without gradients)."
-        with trainer.autocast(): return trainer.forward(x, y)[1].float()
+        with trainer.autocast():
+            return trainer.forward(x, y)[1].float()
+
     def mean(self, t: torch.Tensor) -> torch.Tensor:
         "The mean of `t` across workers: `t` itself, for one process."
         return t
+
     def any(self, flag: bool, device: torch.device) -> bool:
         "True if `flag` is true in any worker."
         return flag
+
     def state_dicts(self, model: nn.Module, opt: torch.optim.Optimizer) -> tuple[dict, dict]:
         "Full model and optimizer state dicts, for a checkpoint."
         return model.state_dict(), opt.state_dict()
-    def load_state_dicts(self, model: nn.Module, opt: torch.optim.Optimizer, model_sd: dict, opt_sd: dict):
+
+    def load_state_dicts(
+        self, model: nn.Module, opt: torch.optim.Optimizer, model_sd: dict, opt_sd: dict
+    ):
         "Load what `state_dicts` returned."
         model.load_state_dict(model_sd)
         opt.load_state_dict(opt_sd)
+
     def describe(self, device: torch.device) -> str:
         "How a batch is computed, for the trainer's summary line."
-        return f"{torch.get_num_threads()} threads per operation" if device.type == 'cpu' else 'one process'
+        return (
+            f"{torch.get_num_threads()} threads per operation"
+            if device.type == 'cpu'
+            else 'one process'
+        )
+
     def training(self, trainer):
         "A context held around the whole of `trainer.fit` (nothing, here)."
         return nullcontext()
 
 # %% ../nbs/11_trainer.ipynb #a1c0ffee
 def saved_cuda_rng(saved, device: torch.device) -> torch.Tensor | None:
-    "The saved random state of GPU `device`: one GPU's state (0.2), or its entry in every GPU's (0.1); None if absent."
-    if isinstance(saved, torch.Tensor): return saved if saved.numel() else None
+    """The saved random state of GPU `device`: one GPU's state (0.2), or its entry in every GPU's
+    (0.1); None if absent."""
+    if isinstance(saved, torch.Tensor):
+        return saved if saved.numel() else None
     index = device.index or 0
-    return saved[index] if saved and index < len(saved) else None  # a machine with fewer GPUs: none to restore
+    # a machine with fewer GPUs: none to restore
+    return saved[index] if saved and index < len(saved) else None
+
 
 class Trainer:
     "Runs the training loop for `model` on `dataset` and calls `callbacks` at each event."
-    def __init__(self, model: GPT, dataset: TextDataset, cfg: TrainConfig, callbacks=(),
-                 optimizer: torch.optim.Optimizer | None = None,  # instead of the one `cfg` describes
-                 parallelism: Parallelism | None = None,  # how a batch is computed (default: whole, here)
-                 parallel: Parallelism | None = None):  # the old name of `parallelism` (until 0.2)
+
+    def __init__(
+        self,
+        model: GPT,
+        dataset: TextDataset,
+        cfg: TrainConfig,
+        callbacks=(),
+        optimizer: torch.optim.Optimizer | None = None,  # instead of the one `cfg` describes
+        parallelism: Parallelism | None = None,  # how a batch is computed (default: whole, here)
+        parallel: Parallelism | None = None,
+    ):  # the old name of `parallelism` (until 0.2)
         if parallel is not None:
-            warnings.warn("Trainer(parallel=...) is now Trainer(parallelism=...).", DeprecationWarning, stacklevel=2)
+            warnings.warn(
+                "Trainer(parallel=...) is now Trainer(parallelism=...).",
+                DeprecationWarning,
+                stacklevel=2,
+            )
         self.cfg, self.dataset = cfg, dataset
         self.parallelism = parallelism or parallel or Parallelism()
         dataset.check_block_size(model.cfg.block_size)
@@ -91,8 +144,15 @@ class Trainer:
         wrapped = self.parallelism.wrap(self.model)
         self.forward = torch.compile(wrapped) if cfg.compile else wrapped
         fused = self.device.type in ('cpu', 'cuda') and self.parallelism.fused_optimizer
-        self.opt = optimizer or build_optimizer(self.model, cfg.optimizer, cfg.learning_rate, cfg.muon_lr,
-                                                cfg.weight_decay, cfg.betas, fused=fused)
+        self.opt = optimizer or build_optimizer(
+            self.model,
+            cfg.optimizer,
+            cfg.learning_rate,
+            cfg.muon_lr,
+            cfg.weight_decay,
+            cfg.betas,
+            fused=fused,
+        )
         self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.dtype == torch.float16)
         self.callbacks = check_callbacks(list(callbacks))
         self.events = known_events()
@@ -100,40 +160,67 @@ class Trainer:
         self.record, self.history = {}, []
 
     def __call__(self, event: str):
-        if event not in self.events: self.events = known_events()  # a callback class defined since
         if event not in self.events:
-            raise ValueError(f"Unknown event {event!r}; the events are {', '.join(self.events)} "
-                             "(a callback that fires a new one declares it in its `fires`).")
+            self.events = known_events()  # a callback class defined since
+        if event not in self.events:
+            raise ValueError(
+                f"Unknown event {event!r}; the events are {', '.join(self.events)} "
+                "(a callback that fires a new one declares it in its `fires`)."
+            )
         fire(self, self.callbacks, event)
 
     @property
     def parallel(self) -> Parallelism:
         "The old name of `parallelism` (until 0.2)."
-        warnings.warn("Trainer.parallel is now Trainer.parallelism.", DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "Trainer.parallel is now Trainer.parallelism.", DeprecationWarning, stacklevel=2
+        )
         return self.parallelism
+
     @property
-    def is_main(self) -> bool: return self.parallelism.rank == 0
+    def is_main(self) -> bool:
+        return self.parallelism.rank == 0
+
     @property
     def tokens_per_step(self) -> int:
         "Tokens in one optimizer step, across all workers."
-        return (self.cfg.batch_size * self.model.cfg.block_size * self.cfg.grad_accum_steps
-                * self.parallelism.world_size)
+        return (
+            self.cfg.batch_size
+            * self.model.cfg.block_size
+            * self.cfg.grad_accum_steps
+            * self.parallelism.world_size
+        )
+
     def get_batch(self, split: str, generator: torch.Generator):
-        return self.dataset.get_batch(split, self.cfg.batch_size, self.model.cfg.block_size, generator, self.device,
-                                      shard=(self.parallelism.rank, self.parallelism.world_size))
+        return self.dataset.get_batch(
+            split,
+            self.cfg.batch_size,
+            self.model.cfg.block_size,
+            generator,
+            self.device,
+            shard=(self.parallelism.rank, self.parallelism.world_size),
+        )
+
     def summary(self) -> str:
         "One line on what trains where: parameters, device, precision, and how a batch is computed."
         precision = str(self.dtype).removeprefix('torch.')
-        return (f"{self.model.num_params() / 1e6:.2f}M parameters on {self.device}, {precision}, "
-                f"{self.parallelism.describe(self.device)}")
+        return (
+            f"{self.model.num_params() / 1e6:.2f}M parameters on {self.device}, {precision}, "
+            f"{self.parallelism.describe(self.device)}"
+        )
+
     def autocast(self):
-        "A fresh mixed-precision context (autocast is per thread, so every thread must enter its own)."
-        if self.dtype == torch.float32: return nullcontext()
+        """A fresh mixed-precision context (autocast is per thread, so every thread must enter its
+        own)."""
+        if self.dtype == torch.float32:
+            return nullcontext()
         return torch.autocast(self.device.type, dtype=self.dtype)
+
     def one_step(self):
         "One optimizer step over `grad_accum_steps` micro-batches, with its events."
         self('before_batch')
-        g = torch.Generator().manual_seed(self.cfg.seed * 1_000_003 + self.iter_num)  # this step's batches
+        # this step's batches
+        g = torch.Generator().manual_seed(self.cfg.seed * 1_000_003 + self.iter_num)
         n = self.cfg.grad_accum_steps
         try:
             self.loss = torch.zeros((), device=self.device)
@@ -144,8 +231,10 @@ class Trainer:
             self('after_backward')
             self.scaler.step(self.opt)
             self.scaler.update()
-        except CancelStepException: pass
-        finally: self.opt.zero_grad(set_to_none=True)
+        except CancelStepException:
+            pass
+        finally:
+            self.opt.zero_grad(set_to_none=True)
         self.iter_num += 1
         self('after_step')
 
@@ -155,107 +244,166 @@ class Trainer:
         self.model.eval()
         out = {}
         for i, split in enumerate(('train', 'val')):
-            g = torch.Generator().manual_seed(self.cfg.seed + 1 + i)  # the same batches at every evaluation
+            # the same batches at every evaluation
+            g = torch.Generator().manual_seed(self.cfg.seed + 1 + i)
             batches = (self.get_batch(split, g) for _ in range(self.cfg.eval_iters))
             losses = torch.stack([self.parallelism.eval_loss(self, x, y) for x, y in batches])
-            out['val_loss' if split == 'val' else 'train_eval_loss'] = self.parallelism.mean(losses.mean()).item()
+            out['val_loss' if split == 'val' else 'train_eval_loss'] = self.parallelism.mean(
+                losses.mean()
+            ).item()
         self.model.train()
         return out
+
     def fit(self):
         "Train until `max_iters` (or until a callback cancels), calling the events on the way."
         self.model.train()
         with self.parallelism.training(self):
             try:
                 self('before_fit')
-                while self.iter_num < self.cfg.max_iters: self.one_step()
-            except CancelFitException: pass
-            finally: self('after_fit')
+                while self.iter_num < self.cfg.max_iters:
+                    self.one_step()
+            except CancelFitException:
+                pass
+            finally:
+                self('after_fit')
         return self
 
     def checkpoint(self) -> dict:
-        "Everything needed to sample from, or exactly resume, this run (every process calls it under FSDP)."
+        """Everything needed to sample from, or exactly resume, this run (every process calls it
+        under FSDP)."""
         model_sd, optim_sd = self.parallelism.state_dicts(self.model, self.opt)
         cuda = self.device.type == 'cuda'
-        state = {'optimizer': optim_sd, 'scaler': self.scaler.state_dict(), 'iter_num': self.iter_num,
-                 'best_val_loss': float(self.best_val_loss),
-                 'elapsed': float(self.history[-1]['elapsed']) if self.history else 0.0,
-                 'rng': {'torch': torch.get_rng_state(),  # dropout; batches are seeded by (seed, step)
-                         'cuda': torch.cuda.get_rng_state(self.device) if cuda else []}}  # this GPU's
-        return checkpoint_dict('model', model_sd, self.model.cfg, self.dataset.tokenizer, self.cfg, state)
+        state = {
+            'optimizer': optim_sd,
+            'scaler': self.scaler.state_dict(),
+            'iter_num': self.iter_num,
+            'best_val_loss': float(self.best_val_loss),
+            'elapsed': float(self.history[-1]['elapsed']) if self.history else 0.0,
+            # dropout; batches are seeded by (seed, step)
+            'rng': {
+                'torch': torch.get_rng_state(),
+                # this GPU's
+                'cuda': torch.cuda.get_rng_state(self.device) if cuda else [],
+            },
+        }
+        return checkpoint_dict(
+            'model', model_sd, self.model.cfg, self.dataset.tokenizer, self.cfg, state
+        )
 
-    def restore(self, ckpt: dict,
-                weights: dict | None = None):  # the model's full weights (default: the checkpoint's; LoRA: base + adapters)
+    def restore(
+        self, ckpt: dict, weights: dict | None = None
+    ):  # the model's full weights (default: the checkpoint's; LoRA: base + adapters)
         "Put this trainer back in the state `checkpoint` recorded."
         check_fields(ckpt, RESUME_FIELDS)
         weights = clean_state_dict(ckpt['model'] if weights is None else weights)
         if diffs := weight_differences(self.model, weights):
-            raise CheckpointError(f"The checkpoint's weights don't fit the model: {'; '.join(diffs)}.")
+            raise CheckpointError(
+                f"The checkpoint's weights don't fit the model: {'; '.join(diffs)}."
+            )
         self.parallelism.load_state_dicts(self.model, self.opt, weights, ckpt['optimizer'])
-        if self.scaler.is_enabled() and ckpt['scaler']: self.scaler.load_state_dict(ckpt['scaler'])
-        elif self.scaler.is_enabled() and self.is_main:  # a bfloat16 or float32 run, resumed in float16
-            print("The checkpoint has no float16 gradient-scaler state (it trained in bfloat16 or float32); "
-                  "the scaler calibrates afresh.")
+        if self.scaler.is_enabled() and ckpt['scaler']:
+            self.scaler.load_state_dict(ckpt['scaler'])
+        # a bfloat16 or float32 run, resumed in float16
+        elif self.scaler.is_enabled() and self.is_main:
+            print(
+                "The checkpoint has no float16 gradient-scaler state (it trained in bfloat16 or "
+                "float32); "
+                "the scaler calibrates afresh."
+            )
         self.iter_num, self.best_val_loss = ckpt['iter_num'], ckpt['best_val_loss']
         self.record = {'elapsed': ckpt.get('elapsed', 0.0)}
         torch.set_rng_state(ckpt['rng']['torch'])
         if self.device.type == 'cuda':
             cuda_state = saved_cuda_rng(ckpt['rng']['cuda'], self.device)
-            if cuda_state is not None: torch.cuda.set_rng_state(cuda_state, self.device)
+            if cuda_state is not None:
+                torch.cuda.set_rng_state(cuda_state, self.device)
         return self
 
 # %% ../nbs/11_trainer.ipynb #d9da2d3d
 class LRScheduleCB(Callback):
-    "Set the learning rate from `get_lr` before every step (times each group's `lr_scale`, e.g. for Muon's matrices)."
+    """Set the learning rate from `get_lr` before every step (times each group's `lr_scale`, e.g.
+    for Muon's matrices)."""
+
     order = -10
+
     def before_batch(self, trainer):
         trainer.lr = get_lr(trainer.iter_num, trainer.cfg)
-        for group in trainer.opt.param_groups: group['lr'] = trainer.lr * group.get('lr_scale', 1.0)
+        for group in trainer.opt.param_groups:
+            group['lr'] = trainer.lr * group.get('lr_scale', 1.0)
+
 
 class NonFiniteLossError(RuntimeError):
     "Training produced non-finite losses too many times in a row."
+
     exit_code = 1  # a command that meets it exits with 1
 
+
 class GradClipCB(Callback):
-    "Unscale and clip gradients, record their norm, and skip steps whose loss or gradients are not finite."
+    """Unscale and clip gradients, record their norm, and skip steps whose loss or gradients are not
+    finite."""
+
     order = 0
+
     def after_backward(self, trainer):
         trainer.scaler.unscale_(trainer.opt)
         clip = trainer.cfg.grad_clip or float('inf')
         trainer.grad_norm = torch.nn.utils.clip_grad_norm_(trainer.model.parameters(), clip)
         finite = torch.isfinite(trainer.loss)
-        # under float16 the scaler skips steps whose gradients overflow while it calibrates: normal, not bad steps
-        if not trainer.scaler.is_enabled(): finite = finite & torch.isfinite(trainer.grad_norm)
+        # under float16 the scaler skips steps whose gradients overflow while it calibrates: normal,
+        # not bad steps
+        if not trainer.scaler.is_enabled():
+            finite = finite & torch.isfinite(trainer.grad_norm)
         if not finite:
             trainer.bad_steps += 1
-            if trainer.is_main: print(f"step {trainer.iter_num}: non-finite loss {trainer.loss.item()} (grad norm {trainer.grad_norm.item()}); "
-                  f"step skipped ({trainer.bad_steps}/{trainer.cfg.max_bad_steps}).")
+            if trainer.is_main:
+                print(
+                    f"step {trainer.iter_num}: non-finite loss {trainer.loss.item()} (grad norm "
+                    f"{trainer.grad_norm.item()}); "
+                    f"step skipped ({trainer.bad_steps}/{trainer.cfg.max_bad_steps})."
+                )
             if trainer.bad_steps >= trainer.cfg.max_bad_steps:
                 raise NonFiniteLossError(
-                    f"The loss was not finite for {trainer.bad_steps} steps in a row at step {trainer.iter_num}; the weights "
-                    "were left as they were before. Likely cause: a learning rate too high for this model "
+                    f"The loss was not finite for {trainer.bad_steps} steps in a row at step "
+                    f"{trainer.iter_num}; the weights "
+                    "were left as they were before. Likely cause: a learning rate too high for "
+                    "this model "
                     f"(now {trainer.lr if hasattr(trainer, 'lr') else trainer.cfg.learning_rate:g}); lower --learning-rate, "
-                    "keep --grad-clip at 1.0, or use float32 instead of float16.")
-            if trainer.scaler.is_enabled(): trainer.scaler.update()  # close this step's unscaling; lowers the scale
+                    "keep --grad-clip at 1.0, or use float32 instead of float16."
+                )
+            # close this step's unscaling; lowers the scale
+            if trainer.scaler.is_enabled():
+                trainer.scaler.update()
             raise CancelStepException()
         trainer.bad_steps = 0
 
+
 class EvalCB(Callback):
-    "Evaluate every `eval_interval` steps and at the end (loss, and bits per byte of the val split), then fire `after_eval`."
+    """Evaluate every `eval_interval` steps and at the end (loss, and bits per byte of the val
+    split), then fire `after_eval`."""
+
     order = 20
     fires = ('before_eval', 'after_eval')
-    def before_fit(self, trainer): self.bytes_per_token = trainer.dataset.bytes_per_token('val')
+
+    def before_fit(self, trainer):
+        self.bytes_per_token = trainer.dataset.bytes_per_token('val')
+
     def after_step(self, trainer):
         it = trainer.iter_num
         if it % trainer.cfg.eval_interval == 0 or it == trainer.cfg.max_iters:
             trainer('before_eval')
             trainer.eval_record = r = {'iter': it, **trainer.evaluate()}
-            r['val_bits_per_byte'] = r['val_loss'] / math.log(2) / self.bytes_per_token  # compares across tokenizers
+            # compares across tokenizers
+            r['val_bits_per_byte'] = r['val_loss'] / math.log(2) / self.bytes_per_token
             trainer.best_val_loss = min(trainer.best_val_loss, trainer.eval_record['val_loss'])
             trainer('after_eval')
 
 # %% ../nbs/11_trainer.ipynb #9bee25fb
 class SingleProcess(Parallelism):
     "The old name of `Parallelism` (until 0.2); it warns and works the same."
+
     def __init__(self):
-        warnings.warn("minigpt.trainer.SingleProcess is now called Parallelism.",
-                  DeprecationWarning, stacklevel=2)
+        warnings.warn(
+            "minigpt.trainer.SingleProcess is now called Parallelism.",
+            DeprecationWarning,
+            stacklevel=2,
+        )

@@ -18,96 +18,191 @@ from .inference import QUANTIZATIONS, Parser, load_for_inference, run_command
 __all__ = ['APP', 'wait_for_port', 'SamplerServer', 'serve_main']
 
 # %% ../nbs/21_web.ipynb #d417b216
-APP = Path(str(files('minigpt') / 'app' / 'sampler.ipynb'))  # the notebook Voilà serves, shipped as package data
+# the notebook Voilà serves, shipped as package data
+APP = Path(str(files('minigpt') / 'app' / 'sampler.ipynb'))
 
-def wait_for_port(host: str, port: int, timeout: float = 60.0, process: subprocess.Popen | None = None):
+
+def wait_for_port(
+    host: str, port: int, timeout: float = 60.0, process: subprocess.Popen | None = None
+):
     "Block until `host:port` accepts a TCP connection; fail early if `process` exits."
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise RuntimeError(f"The server exited with code {process.returncode} before listening on {host}:{port}.")
+            raise RuntimeError(
+                f"The server exited with code {process.returncode} before listening on "
+                f"{host}:{port}."
+            )
         try:
-            with socket.create_connection((host, port), timeout=1): return
-        except OSError: time.sleep(0.2)
+            with socket.create_connection((host, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
     raise TimeoutError(f"Nothing listened on {host}:{port} after {timeout:.0f} s.")
+
 
 class SamplerServer:
     "The sampler web page served by Voilà in a child process; a context manager that stops it."
-    def __init__(self,
-                 checkpoint: str | Path,  # a checkpoint written by the trainer
-                 port: int = 8866,
-                 host: str = '127.0.0.1',  # 0.0.0.0 makes the page reachable from other machines
-                 device: str = 'cpu',  # where the kernel puts the model
-                 env: dict | None = None,  # environment for Voilà and its kernels (default: this process's)
-                 log: str | Path | None = None,  # file for Voilà's output (default: this process's stdout/stderr)
-                 adapter: str | Path | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
-                 quantize: str | None = None):  # 'int8': int8 weights
-        self.checkpoint, self.port, self.host, self.device = Path(checkpoint).resolve(), port, host, device
+
+    def __init__(
+        self,
+        checkpoint: str | Path,  # a checkpoint written by the trainer
+        port: int = 8866,
+        host: str = '127.0.0.1',  # 0.0.0.0 makes the page reachable from other machines
+        device: str = 'cpu',  # where the kernel puts the model
+        env: dict | None = None,  # environment for Voilà and its kernels (default: this process's)
+        log: str
+        | Path
+        | None = None,  # file for Voilà's output (default: this process's stdout/stderr)
+        adapter: str
+        | Path
+        | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
+        quantize: str | None = None,
+    ):  # 'int8': int8 weights
+        self.checkpoint, self.port, self.host, self.device = (
+            Path(checkpoint).resolve(),
+            port,
+            host,
+            device,
+        )
         self.adapter, self.quantize = (Path(adapter).resolve() if adapter else None), quantize
         self.env, self.log, self.process = env, log, None
         if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
             raise ConfigError(f"port must be a whole number from 1 to 65535; got {port!r}.")
 
     @property
-    def url(self) -> str: return f"http://{'127.0.0.1' if self.host == '0.0.0.0' else self.host}:{self.port}/"
+    def url(self) -> str:
+        return f"http://{'127.0.0.1' if self.host == '0.0.0.0' else self.host}:{self.port}/"
 
     def start(self, timeout: float = 120.0) -> SamplerServer:
         "Check the checkpoint, start Voilà, and return once its port is open."
-        if self.adapter or self.quantize: load_for_inference(self.checkpoint, 'cpu', self.adapter, self.quantize)  # fails here, clearly
-        else: load_checkpoint(self.checkpoint)  # raises CheckpointError with a clear message
-        if find_spec('voila') is None: raise ImportError("Voilà is not installed; run: pip install voila (or minigpt[dev]).")
-        env = {**(os.environ if self.env is None else self.env), 'MINIGPT_CHECKPOINT': str(self.checkpoint),
-               'MINIGPT_DEVICE': self.device, 'MINIGPT_ADAPTER': str(self.adapter or ''), 'MINIGPT_QUANTIZE': self.quantize or ''}
-        cmd = [sys.executable, '-m', 'voila', str(APP), '--no-browser', f'--port={self.port}', f'--Voila.ip={self.host}']
+        # fails here, clearly
+        if self.adapter or self.quantize:
+            load_for_inference(self.checkpoint, 'cpu', self.adapter, self.quantize)
+        else:
+            load_checkpoint(self.checkpoint)  # raises CheckpointError with a clear message
+        if find_spec('voila') is None:
+            raise ImportError("Voilà is not installed; run: pip install voila (or minigpt[dev]).")
+        env = {
+            **(os.environ if self.env is None else self.env),
+            'MINIGPT_CHECKPOINT': str(self.checkpoint),
+            'MINIGPT_DEVICE': self.device,
+            'MINIGPT_ADAPTER': str(self.adapter or ''),
+            'MINIGPT_QUANTIZE': self.quantize or '',
+        }
+        cmd = [
+            sys.executable,
+            '-m',
+            'voila',
+            str(APP),
+            '--no-browser',
+            f'--port={self.port}',
+            f'--Voila.ip={self.host}',
+        ]
         out = open(self.log, 'ab') if self.log else None
-        self.process = subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT if out else None,
-                                        start_new_session=True)  # its own process group: stop() reaches the kernels too
-        if out: out.close()
-        try: wait_for_port('127.0.0.1' if self.host == '0.0.0.0' else self.host, self.port, timeout, self.process)
+        self.process = subprocess.Popen(
+            cmd,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT if out else None,
+            # its own process group: stop() reaches the kernels too
+            start_new_session=True,
+        )
+        if out:
+            out.close()
+        try:
+            wait_for_port(
+                '127.0.0.1' if self.host == '0.0.0.0' else self.host,
+                self.port,
+                timeout,
+                self.process,
+            )
         except Exception:
-            self.stop(); raise
+            self.stop()
+            raise
         return self
 
     def stop(self, timeout: float = 10.0):
         "Stop Voilà and its kernels."
-        if self.process is None or self.process.poll() is not None: return
+        if self.process is None or self.process.poll() is not None:
+            return
         os.killpg(self.process.pid, signal.SIGTERM)
-        try: self.process.wait(timeout)
+        try:
+            self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL); self.process.wait()
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
 
-    def __enter__(self): return self.start()
-    def __exit__(self, *exc): self.stop()
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
 
 # %% ../nbs/21_web.ipynb #ef9d3ce2
 def serve_main(argv: list[str] | None = None) -> int:
     "Entry point of `minigpt-serve --checkpoint PATH [--port N] [--host H] [--device D]`."
-    p = Parser(prog='minigpt-serve', description="Serve the interactive sampler as a web page (Voilà).")
-    p.add_argument('--checkpoint', required=True, help="checkpoint to sample from, e.g. checkpoints/best.pt")
+    p = Parser(
+        prog='minigpt-serve', description="Serve the interactive sampler as a web page (Voilà)."
+    )
+    p.add_argument(
+        '--checkpoint', required=True, help="checkpoint to sample from, e.g. checkpoints/best.pt"
+    )
     p.add_argument('--port', type=int, default=8866, help="port to listen on (default 8866)")
-    p.add_argument('--host', default='127.0.0.1', help="address to listen on (default 127.0.0.1: this machine only); "
-                                                       "0.0.0.0 exposes the page, which has no login, to the network")
+    p.add_argument(
+        '--host',
+        default='127.0.0.1',
+        help="address to listen on (default 127.0.0.1: this machine only); "
+        "0.0.0.0 exposes the page, which has no login, to the network",
+    )
     p.add_argument('--device', default='cpu', help="device for the model (cpu, cuda, mps)")
-    p.add_argument('--adapter', default=None, metavar='PATH', help="a LoRA adapter trained on --checkpoint, applied on top of it")
-    p.add_argument('--quantize', choices=QUANTIZATIONS, default=None, help="int8: int8 weights, a quarter of the memory")
+    p.add_argument(
+        '--adapter',
+        default=None,
+        metavar='PATH',
+        help="a LoRA adapter trained on --checkpoint, applied on top of it",
+    )
+    p.add_argument(
+        '--quantize',
+        choices=QUANTIZATIONS,
+        default=None,
+        help="int8: int8 weights, a quarter of the memory",
+    )
     args = p.parse_args(argv)
     return run_command('minigpt-serve', lambda: _serve(args))
 
+
 def _serve(args: argparse.Namespace) -> int:
-    server = SamplerServer(args.checkpoint, args.port, args.host, args.device, adapter=args.adapter,
-                           quantize=args.quantize)
-    def stop(signum, frame): raise KeyboardInterrupt  # SIGTERM and SIGHUP stop the server as Ctrl-C does
-    in_main = threading.current_thread() is threading.main_thread()  # only the main thread may set handlers
-    previous = {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)} if in_main else {}
+    server = SamplerServer(
+        args.checkpoint,
+        args.port,
+        args.host,
+        args.device,
+        adapter=args.adapter,
+        quantize=args.quantize,
+    )
+
+    def stop(signum, frame):
+        raise KeyboardInterrupt  # SIGTERM and SIGHUP stop the server as Ctrl-C does
+
+    # only the main thread may set handlers
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = (
+        {s: signal.signal(s, stop) for s in (signal.SIGTERM, signal.SIGHUP)} if in_main else {}
+    )
     try:
-        try: server.start()
+        try:
+            server.start()
         except RuntimeError as e:  # Voilà exited before it served: one line, exit code 1
-            if getattr(e, 'exit_code', None) is not None: raise
+            if getattr(e, 'exit_code', None) is not None:
+                raise
             raise ChildProcessError(str(e)) from None
         print(f"minigpt sampler at {server.url} (Ctrl-C to stop)", flush=True)
         server.process.wait()
-    except KeyboardInterrupt: pass
+    except KeyboardInterrupt:
+        pass
     finally:
         server.stop()
-        for s, h in previous.items(): signal.signal(s, h)
+        for s, h in previous.items():
+            signal.signal(s, h)
     return 0

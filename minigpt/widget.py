@@ -21,93 +21,182 @@ __all__ = ['Sampler']
 
 # %% ../nbs/20_widget.ipynb #9cacb272
 class Sampler(W.VBox):
-    "Notebook widget: prompt, temperature/top-k/top-p/length sliders, seed and Generate; streams text and charts the filters."
-    def __init__(self,
-                 model: GPT,
-                 tokenizer: Tokenizer,
-                 prompt: str = '',  # starting text (empty: from the start of a line)
-                 max_new_tokens: int = 200,  # initial length
-                 temperature: float = 0.8,
-                 top_k: int | None = None,  # None or 0: off
-                 top_p: float | None = None,  # None or 1: off
-                 seed: int = 1337,
-                 chart_tokens: int = 20):  # how many of the most likely tokens the chart shows
+    """Notebook widget: prompt, temperature/top-k/top-p/length sliders, seed and Generate; streams
+    text and charts the filters."""
+
+    def __init__(
+        self,
+        model: GPT,
+        tokenizer: Tokenizer,
+        prompt: str = '',  # starting text (empty: from the start of a line)
+        max_new_tokens: int = 200,  # initial length
+        temperature: float = 0.8,
+        top_k: int | None = None,  # None or 0: off
+        top_p: float | None = None,  # None or 1: off
+        seed: int = 1337,
+        chart_tokens: int = 20,
+    ):  # how many of the most likely tokens the chart shows
         self.model, self.tokenizer, self.chart_tokens = model, tokenizer, chart_tokens
         self.text, self.chart_data = '', {}
-        slider = dict(continuous_update=False, style={'description_width': '90px'}, layout=W.Layout(width='100%', max_width='420px'))
-        self.prompt = W.Textarea(value=prompt, description='prompt', continuous_update=False, placeholder='text to continue (empty: a new line)',
-                                 layout=W.Layout(width='100%', max_width='640px', height='70px')).add_class('minigpt-prompt')
-        self.temperature = W.FloatSlider(value=temperature, min=0.0, max=2.0, step=0.05, description='temperature', **slider)
-        self.top_k = W.IntSlider(value=top_k or 0, min=0, max=tokenizer.vocab_size, description='top-k (0: off)', **slider)
-        self.top_p = W.FloatSlider(value=top_p or 1.0, min=0.05, max=1.0, step=0.05, description='top-p (1: off)', **slider)
-        self.length = W.IntSlider(value=max_new_tokens, min=1, max=2000, description='length', **slider)
-        self.seed = W.IntText(value=seed, description='seed', style=slider['style'], layout=W.Layout(width='220px'))
-        self.button = W.Button(description='Generate', button_style='primary').add_class('minigpt-generate')
+        slider = dict(
+            continuous_update=False,
+            style={'description_width': '90px'},
+            layout=W.Layout(width='100%', max_width='420px'),
+        )
+        self.prompt = W.Textarea(
+            value=prompt,
+            description='prompt',
+            continuous_update=False,
+            placeholder='text to continue (empty: a new line)',
+            layout=W.Layout(width='100%', max_width='640px', height='70px'),
+        ).add_class('minigpt-prompt')
+        self.temperature = W.FloatSlider(
+            value=temperature, min=0.0, max=2.0, step=0.05, description='temperature', **slider
+        )
+        self.top_k = W.IntSlider(
+            value=top_k or 0,
+            min=0,
+            max=tokenizer.vocab_size,
+            description='top-k (0: off)',
+            **slider,
+        )
+        self.top_p = W.FloatSlider(
+            value=top_p or 1.0, min=0.05, max=1.0, step=0.05, description='top-p (1: off)', **slider
+        )
+        self.length = W.IntSlider(
+            value=max_new_tokens, min=1, max=2000, description='length', **slider
+        )
+        self.seed = W.IntText(
+            value=seed, description='seed', style=slider['style'], layout=W.Layout(width='220px')
+        )
+        self.button = W.Button(description='Generate', button_style='primary').add_class(
+            'minigpt-generate'
+        )
         self.status = W.HTML().add_class('minigpt-status')
         self.output = W.HTML().add_class('minigpt-output')
         self.chart = W.Image(format='png', layout=W.Layout(width='100%', max_width='640px'))
         self.button.on_click(lambda _: self.generate())
-        for w in (self.prompt, self.temperature, self.top_k, self.top_p): w.observe(lambda _: self.update_chart(), names='value')
-        controls = W.VBox([self.temperature, self.top_k, self.top_p, self.length, W.HBox([self.seed, self.button])])
+        for w in (self.prompt, self.temperature, self.top_k, self.top_p):
+            w.observe(lambda _: self.update_chart(), names='value')
+        controls = W.VBox(
+            [
+                self.temperature,
+                self.top_k,
+                self.top_p,
+                self.length,
+                W.HBox([self.seed, self.button]),
+            ]
+        )
         super().__init__([self.prompt, controls, self.status, self.chart, self.output])
         self.update_chart()
 
     @property
     def filters(self) -> dict:
-        "The sliders' values as `stream`/`next_token_probs` arguments, with 'off' positions as None."
-        return dict(temperature=self.temperature.value, top_k=self.top_k.value or None,
-                    top_p=self.top_p.value if self.top_p.value < 1 else None)
+        """The sliders' values as `stream`/`next_token_probs` arguments, with 'off' positions as
+        None."""
+        return dict(
+            temperature=self.temperature.value,
+            top_k=self.top_k.value or None,
+            top_p=self.top_p.value if self.top_p.value < 1 else None,
+        )
 
     @property
     def context(self) -> str:
-        "The text generation continues: the prompt or, when it is empty, a newline (the vocabulary's first token if it has none)."
-        if self.prompt.value: return self.prompt.value
-        try: self.tokenizer.encode('\n'); return '\n'
-        except ValueError: return self.tokenizer.decode([0])
+        """The text generation continues: the prompt or, when it is empty, a newline (the
+        vocabulary's first token if it has none)."""
+        if self.prompt.value:
+            return self.prompt.value
+        try:
+            self.tokenizer.encode('\n')
+            return '\n'
+        except ValueError:
+            return self.tokenizer.decode([0])
 
     def _show(self, text: str):
-        self.output.value = ('<pre style="white-space: pre-wrap; font-family: monospace; font-size: 13px; line-height: 1.35; margin: 0">'
-                             f'<b>{html.escape(self.prompt.value)}</b>{html.escape(text)}</pre>')
+        self.output.value = (
+            '<pre style="white-space: pre-wrap; font-family: monospace; font-size: 13px; '
+            'line-height: 1.35; margin: 0">'
+            f'<b>{html.escape(self.prompt.value)}</b>{html.escape(text)}</pre>'
+        )
 
-    def _error(self, e: Exception): self.status.value = f'<span style="color: #b00">{html.escape(str(e))}</span>'
+    def _error(self, e: Exception):
+        self.status.value = f'<span style="color: #b00">{html.escape(str(e))}</span>'
 
     def update_chart(self):
-        "Recompute the next-token distribution after the prompt under the current filters, and redraw the chart."
-        try: before, after = next_token_probs(self.model, self.tokenizer, self.context, **self.filters)
+        """Recompute the next-token distribution after the prompt under the current filters, and
+        redraw the chart."""
+        try:
+            before, after = next_token_probs(
+                self.model, self.tokenizer, self.context, **self.filters
+            )
         except ValueError as e:
-            self._error(e); self.chart_data = {}; self.chart.layout.display = 'none'  # no chart of another prompt
+            # no chart of another prompt
+            self._error(e)
+            self.chart_data = {}
+            self.chart.layout.display = 'none'
             return
         self.status.value, self.chart.layout.display = '', None
         top = before.topk(min(self.chart_tokens, before.numel())).indices.tolist()
-        pieces = dict(zip(top, self.tokenizer.pieces(top)))  # the text of each charted token, whatever the tokenizer
-        self.chart_data = dict(tokens=[pieces[i] for i in top], model=[before[i].item() for i in top],
-                               sampled=[after[i].item() for i in top], kept=int((after > 0).sum()))
+        # the text of each charted token, whatever the tokenizer
+        pieces = dict(zip(top, self.tokenizer.pieces(top)))
+        self.chart_data = dict(
+            tokens=[pieces[i] for i in top],
+            model=[before[i].item() for i in top],
+            sampled=[after[i].item() for i in top],
+            kept=int((after > 0).sum()),
+        )
         fig = Figure(figsize=(8, 2.2))
-        ax = plot_next_token(before, after, pieces, self.chart_tokens, ax=fig.subplots(),
-                             title=f"next token: {self.chart_data['kept']} of {len(before)} can be sampled")
+        ax = plot_next_token(
+            before,
+            after,
+            pieces,
+            self.chart_tokens,
+            ax=fig.subplots(),
+            title=f"next token: {self.chart_data['kept']} of {len(before)} can be sampled",
+        )
         fig.tight_layout()
-        buf = io.BytesIO(); fig.savefig(buf, format='png', dpi=80)
+        buf = io.BytesIO()
+        fig.savefig(buf, format='png', dpi=80)
         self.chart.value = buf.getvalue()
 
     def generate(self) -> str:
-        "Stream a continuation of the prompt into the output area (what the Generate button does); return it."
+        """Stream a continuation of the prompt into the output area (what the Generate button does);
+        return it."""
         self.button.disabled, self.text, shown = True, '', 0.0
         self._show('')
         try:
-            for piece in stream(self.model, self.tokenizer, self.context, self.length.value, seed=self.seed.value, **self.filters):
+            for piece in stream(
+                self.model,
+                self.tokenizer,
+                self.context,
+                self.length.value,
+                seed=self.seed.value,
+                **self.filters,
+            ):
                 self.text += piece
-                if time.monotonic() - shown > 0.05: self._show(self.text); shown = time.monotonic()
+                if time.monotonic() - shown > 0.05:
+                    self._show(self.text)
+                    shown = time.monotonic()
             self.status.value = ''
-        except ValueError as e: self._error(e)
-        finally: self.button.disabled = False
+        except ValueError as e:
+            self._error(e)
+        finally:
+            self.button.disabled = False
         self._show(self.text)
         return self.text
 
     @classmethod
-    def from_checkpoint(cls, path: str | Path, device: str = 'cpu',
-                        adapter: str | Path | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
-                        quantize: str | None = None,  # 'int8': int8 weights (the int8 chapter)
-                        **kwargs) -> Sampler:
-        "A sampler for the model and tokenizer saved in the checkpoint at `path` (with a LoRA `adapter`, int8 weights, if asked)."
+    def from_checkpoint(
+        cls,
+        path: str | Path,
+        device: str = 'cpu',
+        adapter: str
+        | Path
+        | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
+        quantize: str | None = None,  # 'int8': int8 weights (the int8 chapter)
+        **kwargs,
+    ) -> Sampler:
+        """A sampler for the model and tokenizer saved in the checkpoint at `path` (with a LoRA
+        `adapter`, int8 weights, if asked)."""
         model, tokenizer, _ = load_for_inference(path, device, adapter, quantize)
         return cls(model, tokenizer, **kwargs)
