@@ -24,8 +24,8 @@ class Head(nn.Module):
         head_size: int,  # width of this head's queries, keys and values
         block_size: int,  # longest sequence the mask covers
         dropout: float = 0.0,  # dropout on the attention weights
-        bias: bool = False,
-    ):  # bias in the q/k/v projections
+        bias: bool = False,  # bias in the q/k/v projections
+    ):
         super().__init__()
         self.key = nn.Linear(n_embd, head_size, bias=bias)
         self.query = nn.Linear(n_embd, head_size, bias=bias)
@@ -138,8 +138,8 @@ class CausalSelfAttention(nn.Module):
         bias: bool = True,  # bias in the projections
         rope: bool = False,  # rotate queries and keys by their positions (rotary embeddings)
         window: int | None = None,  # each query sees at most this many latest positions (None: all)
-        qk_norm: bool = False,
-    ):  # RMS-normalise each head's queries and keys before the dot product
+        qk_norm: bool = False,  # RMS-normalise each head's queries and keys before the dot product
+    ):
         super().__init__()
         if n_embd % n_head:
             raise ValueError(f"n_embd ({n_embd}) must be divisible by n_head ({n_head}).")

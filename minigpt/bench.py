@@ -330,7 +330,7 @@ def bench_parser() -> argparse.ArgumentParser:
         prog='minigpt-bench',
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         description="Measure training tokens/s, MFU, peak memory, time to a target val loss and "
-                    "generation speed.",
+        "generation speed.",
         epilog="Examples: minigpt-bench | minigpt-bench --preset nanogpt-cpu --target-loss 1.886 | "
         "minigpt-bench --suite scaling --json bench.json | minigpt-bench --suite gpu",
     )
@@ -339,7 +339,7 @@ def bench_parser() -> argparse.ArgumentParser:
         choices=('run', 'scaling', 'generate', 'gpu'),
         default='run',
         help="run: the given config; scaling: the three model presets and a context sweep; "
-             "generate: "
+        "generate: "
         "cached vs uncached generation; gpu: nanoGPT's baby GPT, compiled, bf16, on CUDA",
     )
     p.add_argument('--steps', type=int, default=50, help="measured training steps (after --warmup)")
@@ -397,8 +397,7 @@ def c_compiler() -> str | None:
 
 def run_suite(
     args: argparse.Namespace,
-    save: Callable[[dict], None]
-    | None = None,  # called with the results so far after each measurement
+    save: Callable[[dict], None] | None = None,  # called with the results so far after each measurement
 ) -> dict:
     """Run the measurements `args` ask for; return them as a JSON-ready dict (and print their
     tables)."""
@@ -525,8 +524,8 @@ def _bench(args: argparse.Namespace) -> int:
         keep_freed_memory()
 
     def save(
-        out: dict,
-    ):  # after every measurement, so a run stopped by a time limit keeps what it measured
+        out: dict,  # after every measurement, so a run stopped by a time limit keeps what it measured
+    ):
         if not args.json:
             return
         Path(args.json).parent.mkdir(parents=True, exist_ok=True)

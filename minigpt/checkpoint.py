@@ -184,9 +184,7 @@ def checkpoint_dict(
     tokenizer: Tokenizer | dict,
     train_config: TrainConfig | dict | None = None,  # the run's settings, as trained
     state: dict | None = None,  # resume state: some of `STATE_FIELDS`
-    origin: dict
-    | str
-    | None = None,  # adapter: its base; merged: what was merged; imported: source
+    origin: dict | str | None = None,  # adapter: its base; merged: what was merged; imported: source
 ) -> dict:
     """The one way a checkpoint dict is built: the format marker, plain configs and tokenizer, and
     the kind's fields."""

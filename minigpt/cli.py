@@ -97,14 +97,14 @@ def train_parser() -> argparse.ArgumentParser:
         prog='minigpt-train',
         formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Train a GPT, or fine-tune one (--init-from, with --lora-rank for LoRA). With "
-                    "no arguments: the 'cpu'\n"
+        "no arguments: the 'cpu'\n"
         "preset on the embedded Tiny Shakespeare, characters as tokens, checkpoints in "
         "./checkpoints (on a\n"
         "2-core CPU: under a minute with bf16 instructions, about 3 minutes without). The defaults "
         "below are\n"
         "the 'cpu' preset's; --preset NAME starts from another.",
         epilog=f"presets:\n{presets_table()}\n\nexamples:\n  minigpt-train\n  minigpt-train "
-               "--preset small --max-iters 500\n"
+        "--preset small --max-iters 500\n"
         "  minigpt-train --data my.txt --wandb\n  minigpt-train --resume checkpoints/last.pt "
         "--max-iters 4000\n"
         "  minigpt-train --init-from checkpoints/best.pt --data new.txt --max-iters 300 --out "
@@ -140,7 +140,7 @@ def train_parser() -> argparse.ArgumentParser:
         '--no-progress',
         action='store_true',
         help="plain progress lines instead of a bar (output that is not a terminal gets lines "
-             "anyway)",
+        "anyway)",
     )
     p.add_argument(
         '--overwrite',

@@ -182,8 +182,7 @@ def encode_spans(
     read: Callable[[int], str],  # the text of document number `i`
     spans: list[tuple[int, int, int]],  # `(document, start, end)` character spans, in order
     write: Callable[[np.ndarray], object],  # receives the arrays of ids, in order
-    pool: ProcessPoolExecutor
-    | None = None,  # worker processes that encode the pieces; None: this process
+    pool: ProcessPoolExecutor | None = None,  # worker processes that encode the pieces; None: this process
     bar: tqdm | None = None,  # advanced by the characters encoded
 ) -> tuple[int, int]:
     """Encode `spans` piece by piece, the tokenizer's EOT between documents; return (tokens, UTF-8
@@ -487,17 +486,12 @@ class TextDataset:
     @classmethod
     def from_file(
         cls,
-        data: str
-        | Path
-        | None = None,  # a file, a folder of text files, or a glob; None: the embedded Tiny Shakespeare
-        tokenizer: Tokenizer
-        | None = None,  # use this tokenizer (resume, fine-tune); else make one...
+        data: str | Path | None = None,  # a file, a folder of text files, or a glob; None: the embedded Tiny Shakespeare
+        tokenizer: Tokenizer | None = None,  # use this tokenizer (resume, fine-tune); else make one...
         kind: str = 'char',  # ... of this kind (see `train_tokenizer`), trained on the train split only
         vocab_size: int | None = None,  # the size of a subword vocabulary
         val_frac: float = 0.1,  # the last fraction of the corpus's characters held out for validation
-        cache_dir: str
-        | Path
-        | None = None,  # where token caches live; None: encode in memory, cache nothing
+        cache_dir: str | Path | None = None,  # where token caches live; None: encode in memory, cache nothing
         progress: bool = False,  # show a progress bar while encoding
     ) -> TextDataset:
         """Read corpus `data`, split it on its text and encode it, in memory or through a
@@ -558,7 +552,7 @@ class TextDataset:
                     f"use --block-size {shortest - 1} or less, or a longer corpus"
                     if shortest >= 2
                     else "the corpus is too short to train on: each split needs at least "
-                         f"{block_size + 1} tokens"
+                    f"{block_size + 1} tokens"
                 )
                 raise DataError(
                     f"The {name} split has {n} tokens, fewer than block_size + 1 = "
@@ -570,14 +564,9 @@ class TextDataset:
         split: str,
         batch_size: int,
         block_size: int,
-        generator: torch.Generator
-        | int
-        | None = None,  # a generator, a seed, or None for torch's global RNG
+        generator: torch.Generator | int | None = None,  # a generator, a seed, or None for torch's global RNG
         device: str | torch.device = 'cpu',  # where the batch goes
-        shard: tuple[int, int] = (
-            0,
-            1,
-        ),  # (rank, world_size): draw world_size batches, keep number `rank`
+        shard: tuple[int, int] = (0, 1),  # (rank, world_size): draw world_size batches, keep number `rank`
     ) -> tuple[torch.Tensor, torch.Tensor]:
         """Random `(x, y)` windows of shape `(batch_size, block_size)` from `split`; `y` is `x`
         shifted by one."""

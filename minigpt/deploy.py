@@ -448,13 +448,13 @@ def import_main(argv: list[str] | None = None) -> int:
         prog='minigpt-import',
         description="Turn a Hugging Face GPT-2 folder into a minigpt checkpoint.",
         epilog="Example: minigpt-import ./gpt2 --out gpt2.pt && minigpt-sample --checkpoint "
-               "gpt2.pt --prompt 'Hello'",
+        "gpt2.pt --prompt 'Hello'",
     )
     p.add_argument(
         'folder',
         metavar='FOLDER',
         help="a folder with config.json, model.safetensors (or pytorch_model.bin) and tokenizer "
-             "files",
+        "files",
     )
     p.add_argument('--out', required=True, metavar='PATH', help="the checkpoint to write")
     p.add_argument('--force', action='store_true', help="replace --out if it exists")
@@ -494,7 +494,7 @@ def merge_main(argv: list[str] | None = None) -> int:
     p = Parser(
         prog='minigpt-merge',
         description="Merge a LoRA adapter into the base model it was trained on, as one full "
-                    "checkpoint.",
+        "checkpoint.",
         epilog="Example: minigpt-merge checkpoints/best.pt lora/best.pt --out merged.pt",
     )
     p.add_argument('checkpoint', metavar='BASE', help="the base model's checkpoint")

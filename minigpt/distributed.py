@@ -167,8 +167,8 @@ class DataParallel(Parallelism):
     def __init__(
         self,
         fsdp: bool = False,  # shard the model with FSDP instead of replicating it with DDP
-        dtype: torch.dtype = torch.float32,
-    ):  # the run's precision (FSDP gathers weights in it)
+        dtype: torch.dtype = torch.float32,  # the run's precision (FSDP gathers weights in it)
+    ):
         self.fsdp, self.dtype, self.fused_optimizer = fsdp, dtype, not fsdp
         self.rank, self.world_size, self.local_rank = world_info()
 

@@ -137,7 +137,7 @@ def sample_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.ArgumentDefaultsHelpFormatter,
         description="Generate text from a minigpt checkpoint.",
         epilog="Example: minigpt-sample --checkpoint checkpoints/best.pt --prompt 'ROMEO:' "
-               "--max-new-tokens 500 "
+        "--max-new-tokens 500 "
         "--temperature 0.8 --top-k 50 --top-p 0.9 --seed 1337",
     )
     p.add_argument(
@@ -276,10 +276,10 @@ def eval_parser() -> argparse.ArgumentParser:
     p = Parser(
         prog='minigpt-eval',
         description="Score checkpoints on a whole text: loss, perplexity, bits per token and per "
-                    "byte; "
+        "byte; "
         "with --bleu, BLEU and chrF of continuations.",
         epilog="Examples: minigpt-eval checkpoints/best.pt | minigpt-eval runs/*/best.pt --stride "
-               "32 --json eval.json | "
+        "32 --json eval.json | "
         "minigpt-eval checkpoints/best.pt --data other.txt --bleu 20",
     )
     p.add_argument('checkpoints', nargs='+', metavar='CHECKPOINT', help="checkpoints to evaluate")

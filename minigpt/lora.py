@@ -40,8 +40,8 @@ class LoRALinear(nn.Module):
         base: nn.Linear,  # the layer to adapt; it is frozen
         rank: int,  # inner dimension of the update, 1 to min(in, out)
         alpha: float | None = None,  # the update is scaled by alpha / rank (default: alpha = rank)
-        dropout: float = 0.0,
-    ):  # dropout on the adapter's input
+        dropout: float = 0.0,  # dropout on the adapter's input
+    ):
         super().__init__()
         most = min(base.in_features, base.out_features)
         if isinstance(rank, bool) or not isinstance(rank, int) or not 1 <= rank <= most:
@@ -101,12 +101,8 @@ def _linear_names(model: GPT) -> list[str]:
 def add_lora(
     model: GPT,
     rank: int,  # inner dimension of each update
-    alpha: float
-    | None = None,  # scale numerator: updates are alpha / rank · B A (default: alpha = rank)
-    targets: str
-    | list[
-        str
-    ] = TrainConfig.lora_targets,  # layer names or name endings, comma-separated or a list
+    alpha: float | None = None,  # scale numerator: updates are alpha / rank · B A (default: alpha = rank)
+    targets: str | list[str] = TrainConfig.lora_targets,  # layer names or name endings, comma-separated or a list
     dropout: float = 0.0,  # dropout on the adapters' input
 ) -> list[str]:
     """Freeze `model` and wrap each target linear layer of its blocks in a `LoRALinear`; return the

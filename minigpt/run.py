@@ -153,8 +153,8 @@ def check_step_memory(
     train_cfg: TrainConfig,
     device: torch.device,
     free: int | None = None,  # bytes free (default: what `free_memory` finds now)
-    shards: int = 1,
-):  # FSDP: each process holds 1/shards of the weights and optimizer state
+    shards: int = 1,  # FSDP: each process holds 1/shards of the weights and optimizer state
+):
     """Raise `ConfigError` if a training step surely can't fit in the memory `device` has free,
     saying what batch would."""
     need = step_memory(model_cfg, train_cfg.batch_size, shards)
@@ -188,10 +188,9 @@ class CheckpointCB(Callback):
         self,
         out_dir: str | Path,
         handle_signals: bool = True,
-        to_checkpoint: Callable
-        | None = None,  # the dict to save, from the trainer (default: its own)
-        make: Callable | None = None,
-    ):  # the old name of `to_checkpoint` (until 0.2)
+        to_checkpoint: Callable | None = None,  # the dict to save, from the trainer (default: its own)
+        make: Callable | None = None,  # the old name of `to_checkpoint` (until 0.2)
+    ):
         if make is not None:
             warnings.warn(
                 "CheckpointCB(make=...) is now CheckpointCB(to_checkpoint=...).",
@@ -314,19 +313,13 @@ def _base_checkpoint(
 
 def train(
     train_cfg: TrainConfig = TrainConfig(),
-    model_cfg: GPTConfig
-    | None = None,  # the model's shape (default: `GPTConfig()`; from the checkpoint when resuming or fine-tuning)
-    resume: str
-    | Path
-    | dict
-    | None = None,  # a checkpoint to continue: its path, or the loaded dict
+    model_cfg: GPTConfig | None = None,  # the model's shape (default: `GPTConfig()`; from the checkpoint when resuming or fine-tuning)
+    resume: str | Path | dict | None = None,  # a checkpoint to continue: its path, or the loaded dict
     callbacks=(),
-    progress: bool
-    | str = True,  # True: a progress bar where output is interactive, else lines; 'lines': lines; False: nothing
+    progress: bool | str = True,  # True: a progress bar where output is interactive, else lines; 'lines': lines; False: nothing
     sample: bool = True,  # print a text sample at the end
     overwrite: bool = False,  # a fresh run may replace the run already in `out_dir`
-    base: dict
-    | None = None,  # the checkpoint `train_cfg.init_from` names, if the caller has already loaded it
+    base: dict | None = None,  # the checkpoint `train_cfg.init_from` names, if the caller has already loaded it
 ) -> Trainer:
     """Train a model (or resume, or fine-tune one with `train_cfg.init_from`) with the standard
     callbacks; return the finished `Trainer`."""

@@ -128,8 +128,7 @@ def _label(ch: str) -> str:
 def plot_next_token(
     before: torch.Tensor,  # (vocab_size,) the model's probabilities
     after: torch.Tensor,  # (vocab_size,) the probabilities after the filters
-    labels: Sequence[str]
-    | Mapping[int, str],  # the text of each token id (at least of the n most likely)
+    labels: Sequence[str] | Mapping[int, str],  # the text of each token id (at least of the n most likely)
     n: int = 20,  # how many of the most likely tokens to show
     ax=None,
     title: str | None = None,
@@ -161,8 +160,7 @@ def generate_ids(
     top_k: int | None = None,  # keep the k most likely tokens
     top_p: float | None = None,  # keep the nucleus of probability p
     repetition_penalty: float = 1.0,  # > 1 discourages tokens already in the context
-    generator: torch.Generator
-    | None = None,  # random source (a CPU one gives the same ids on any device)
+    generator: torch.Generator | None = None,  # random source (a CPU one gives the same ids on any device)
     use_cache: bool = True,  # False recomputes the context at every step (for comparison)
 ) -> Iterator[torch.Tensor]:  # one (B,) tensor of new ids per step
     """Yield `max_new_tokens` new ids, one `(B,)` tensor per step, using a key/value cache where the

@@ -50,8 +50,8 @@ class BPETokenizer(Tokenizer):
     def __init__(
         self,
         tokenizer,  # a `tokenizers.Tokenizer`
-        kind: str = 'bpe',
-    ):  # 'bpe' (trained with `train`) or 'json' (a user's file)
+        kind: str = 'bpe',  # 'bpe' (trained with `train`) or 'json' (a user's file)
+    ):
         if kind not in ('bpe', 'json'):
             raise ValueError(f"kind must be 'bpe' or 'json', not {kind!r}.")
         self.tokenizer, self.kind = tokenizer, kind
@@ -266,8 +266,7 @@ def tokenizer_from_dict(d: dict) -> Tokenizer:
 
 
 def train_tokenizer(
-    kind: str
-    | Path,  # 'char', 'bpe', 'sentencepiece', or the path of a tokenizer.json (loaded, not trained)
+    kind: str | Path,  # 'char', 'bpe', 'sentencepiece', or the path of a tokenizer.json (loaded, not trained)
     text: str,  # the training split's text only
     vocab_size: int | None = None,  # required for 'bpe' and 'sentencepiece'; ignored otherwise
 ) -> Tokenizer:

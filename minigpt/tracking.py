@@ -86,8 +86,8 @@ class ProgressCB(Callback):
     def __init__(
         self,
         bar: bool | None = None,  # None: a bar where output is interactive, lines otherwise
-        leave: bool = True,
-    ):  # keep the finished bar on screen
+        leave: bool = True,  # keep the finished bar on screen
+    ):
         self.want_bar, self.leave = bar, leave
 
     def before_fit(self, trainer):

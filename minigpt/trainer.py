@@ -127,8 +127,8 @@ class Trainer:
         callbacks=(),
         optimizer: torch.optim.Optimizer | None = None,  # instead of the one `cfg` describes
         parallelism: Parallelism | None = None,  # how a batch is computed (default: whole, here)
-        parallel: Parallelism | None = None,
-    ):  # the old name of `parallelism` (until 0.2)
+        parallel: Parallelism | None = None,  # the old name of `parallelism` (until 0.2)
+    ):
         if parallel is not None:
             warnings.warn(
                 "Trainer(parallel=...) is now Trainer(parallelism=...).",

@@ -51,14 +51,10 @@ class SamplerServer:
         host: str = '127.0.0.1',  # 0.0.0.0 makes the page reachable from other machines
         device: str = 'cpu',  # where the kernel puts the model
         env: dict | None = None,  # environment for Voilà and its kernels (default: this process's)
-        log: str
-        | Path
-        | None = None,  # file for Voilà's output (default: this process's stdout/stderr)
-        adapter: str
-        | Path
-        | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
-        quantize: str | None = None,
-    ):  # 'int8': int8 weights
+        log: str | Path | None = None,  # file for Voilà's output (default: this process's stdout/stderr)
+        adapter: str | Path | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
+        quantize: str | None = None,  # 'int8': int8 weights
+    ):
         self.checkpoint, self.port, self.host, self.device = (
             Path(checkpoint).resolve(),
             port,

@@ -34,8 +34,8 @@ class Sampler(W.VBox):
         top_k: int | None = None,  # None or 0: off
         top_p: float | None = None,  # None or 1: off
         seed: int = 1337,
-        chart_tokens: int = 20,
-    ):  # how many of the most likely tokens the chart shows
+        chart_tokens: int = 20,  # how many of the most likely tokens the chart shows
+    ):
         self.model, self.tokenizer, self.chart_tokens = model, tokenizer, chart_tokens
         self.text, self.chart_data = '', {}
         slider = dict(
@@ -190,9 +190,7 @@ class Sampler(W.VBox):
         cls,
         path: str | Path,
         device: str = 'cpu',
-        adapter: str
-        | Path
-        | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
+        adapter: str | Path | None = None,  # a LoRA adapter trained on the checkpoint's model, applied on top
         quantize: str | None = None,  # 'int8': int8 weights (the int8 chapter)
         **kwargs,
     ) -> Sampler:

@@ -8,7 +8,9 @@ Three passes over each code cell, each checked to leave the cell's syntax tree u
    document a parameter or a dataclass field: nbdev shows those as the parameter's description);
 2. `ruff format` (settings in pyproject.toml, [tool.ruff]);
 3. a string literal that still runs past the limit is cut at a space into adjacent literals, which
-   Python joins back into one string.
+   Python joins back into one string; a docstring is wrapped inside triple quotes.
+Between 2 and 3, two of ruff's moves are undone: a field's description stays on the field's line, and
+a parameter's description stays on the parameter's line, all on one line (nbdev shows both).
 What is left over the limit (a field's description, a long word, nbdev's `__all__`) is counted by
 `--check`, which allows at most MAX_LONG of the package's lines.
 """
@@ -81,6 +83,51 @@ def field_wraps(src: str) -> str:
     "Undo ruff's `name: T = (\\n value  # comment\\n)`: a field's description stays on its line."
     pattern = r'(?m)^( *)(\w+: [^\n=]+) = \(\n +([^\n#]+?)  (#[^\n]*)\n +\)$'
     out = re.sub(pattern, r'\1\2 = \3  \4', src)
+    return out if tree(out) == tree(src) else src
+
+
+def param_comments(src: str) -> str:
+    "Put back on the last parameter the comment ruff leaves after `):` (nbdev reads it from there)."
+    out = re.sub(r'(?m)^([^\n#]*,)\n( *)\):  (#[^\n]*)$', r'\1  \3\n\2):', src)
+    return out if tree(out) == tree(src) else src
+
+
+def join_params(src: str) -> str:
+    """A documented parameter that ruff cut over several lines goes back on one line with its
+    description (nbdev reads the comment on the parameter's line)."""
+    if tree(src) is None:
+        return src
+    comments = {}
+    for tok in tokenize.generate_tokens(io.StringIO(src).readline):
+        if tok.type == tokenize.COMMENT:
+            comments[tok.start[0]] = tok.string
+    lines = src.split('\n')
+    spans = []
+    for node in ast.walk(ast.parse(src)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        a = node.args
+        args = a.posonlyargs + a.args
+        defaults = [None] * (len(args) - len(a.defaults)) + list(a.defaults)
+        pairs = list(zip(args, defaults)) + list(zip(a.kwonlyargs, a.kw_defaults))
+        for arg, default in pairs:
+            parts = [n for n in (arg, arg.annotation, default) if n is not None]
+            first, last = arg.lineno, max(n.end_lineno for n in parts)
+            notes = [comments[r] for r in range(first, last + 1) if r in comments]
+            if last > first and notes and lines[first - 1].strip().startswith(arg.arg):
+                text = arg.arg
+                if arg.annotation is not None:
+                    text += ': ' + ast.unparse(arg.annotation)
+                if default is not None:
+                    text += (' = ' if arg.annotation is not None else '=') + ast.unparse(default)
+                spans.append((first, last, text, ' '.join(notes)))
+    for first, last, text, note in sorted(spans, reverse=True):
+        end = lines[last - 1].split('#')[0].rstrip()
+        if not end.endswith(','):
+            continue  # the signature's last line also closes it: leave it to ruff
+        indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
+        lines[first - 1 : last] = [f"{indent}{text},  {note}"]
+    out = '\n'.join(lines)
     return out if tree(out) == tree(src) else src
 
 
@@ -276,7 +323,7 @@ def format_notebooks(paths: list[Path]) -> None:
         cell_pass(p, move_comments)
     subprocess.run(['ruff', 'format', '--quiet', *map(str, paths)], check=True, cwd=ROOT)
     for p in paths:
-        cell_pass(p, lambda s: split_strings(field_wraps(s)))
+        cell_pass(p, lambda s: split_strings(join_params(param_comments(field_wraps(s)))))
 
 
 def long_lines() -> tuple[int, int]:
