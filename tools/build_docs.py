@@ -6,9 +6,10 @@ This does what `nbdev-docs` does, with the pure-Python renderer smalldocs in the
 (which cannot be installed here). `nbdev-docs` keeps working unchanged wherever Quarto exists.
 
 1. README.md is written from nbs/index.ipynb (tools/make_readme.py).
-2. nbdev writes nbs/nbdev.yml and nbs/sidebar.yml (home page and chapters: the sidebar `nbdev-docs`
-   makes), then processes the notebooks into _proc/: `show_doc` cells are rendered, hidden cells
-   dropped, backticked names linked. Only exported, import and `show_doc` cells run; every other
+2. nbdev writes nbs/nbdev.yml; the sidebar is nbs/sidebar.yml, the book's parts (kept by hand,
+   `custom_sidebar = true`; the build refuses one that leaves a notebook out). nbdev processes the
+   notebooks into _proc/: `show_doc` cells are rendered, hidden cells dropped, backticked names
+   linked. Only exported, import and `show_doc` cells run; every other
    cell, slow ones included, shows the output saved in the notebook.
 3. Each processed page is renamed to the name nbdev links to (its `output-file`, so
    `00_tokenizer.ipynb` becomes `tokenizer.html`), and links to the published site are made
@@ -129,6 +130,20 @@ def api_entry(r) -> str:
     return md
 
 
+def sidebar_pages(nbs: Path) -> list[str]:
+    "The notebooks `nbs/sidebar.yml` lists, in order; every notebook in `nbs` must be one of them."
+    def walk(items):
+        for it in items:
+            if isinstance(it, str): yield it
+            elif isinstance(it, dict): yield from walk(it.get('contents') or [])
+    sidebar = yaml.safe_load((nbs/'sidebar.yml').read_text(encoding='utf-8'))
+    listed = list(walk(sidebar['website']['sidebar']['contents']))
+    missing = sorted(p.name for p in nbs.glob('*.ipynb') if p.name not in listed)
+    if missing:
+        raise DocsError(f"nbs/sidebar.yml does not list {', '.join(missing)}: add each to its part.")
+    return listed
+
+
 def process_notebooks(nbs: Path) -> Path:
     "Run nbdev's docs preprocessing (what `nbdev-docs` does before Quarto) and return the `_proc` folder."
     from nbdev.quarto import refresh_quarto_yml, nbdev_sidebar
@@ -205,6 +220,7 @@ def main() -> int:
         say(f"warning: the docs build runs this cell because it mixes imports with other code; "
             f"put the imports in a cell of their own: {note}")
 
+    sidebar_pages(nbs)
     proc = process_notebooks(nbs)
     site_url = (yaml.safe_load((proc/'nbdev.yml').read_text(encoding='utf-8')).get('website') or {}).get('site-url', '')
     renames = rename_pages(proc, site_url)
