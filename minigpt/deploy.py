@@ -146,7 +146,10 @@ GPT2_ACTIVATIONS = {'gelu': 'gelu', 'gelu_tanh': 'gelu_pytorch_tanh', 'relu2': '
 def gpt2_compatible(cfg: GPTConfig) -> bool:
     """Whether `transformers`' `GPT2LMHeadModel` computes exactly what a `GPT` of this shape
     computes."""
-    return cfg.pos_emb == 'learned' and not cfg.qk_norm and cfg.mlp in GPT2_ACTIVATIONS
+    gpt2_norm = cfg.norm == 'layernorm' and cfg.hidden == 4 * cfg.n_embd
+    return (
+        cfg.pos_emb == 'learned' and not cfg.qk_norm and cfg.mlp in GPT2_ACTIVATIONS and gpt2_norm
+    )
 
 # %% ../nbs/23_deploy.ipynb #f31a31cb
 def _gpt2_state_dict(model: GPT) -> dict[str, torch.Tensor]:

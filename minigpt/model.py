@@ -15,9 +15,14 @@ from .attention import CausalSelfAttention, KVCache
 from .config import ConfigError, ConfigBase, preset_settings
 
 # %% auto #0
-__all__ = ['GPTConfig', 'gelu_tanh', 'relu2', 'MLP', 'Block', 'GPT', 'param_groups', 'flops_per_token']
+__all__ = ['MLPS', 'NORMS', 'GPTConfig', 'gelu_tanh', 'relu2', 'make_norm', 'MLP', 'Block', 'GPT', 'param_groups',
+           'flops_per_token']
 
 # %% ../nbs/05_model.ipynb #1038c304
+MLPS = ('gelu', 'gelu_tanh', 'relu2', 'swiglu')  # the MLP kinds a GPT can have
+NORMS = ('layernorm', 'rmsnorm')  # the normalisations before each sub-layer and the head
+
+
 @dataclass(frozen=True)
 class GPTConfig(ConfigBase):
     "The shape of a GPT; validated on creation."
@@ -31,7 +36,9 @@ class GPTConfig(ConfigBase):
     bias: bool = True  # biases in Linear layers and LayerNorms
     pos_emb: str = 'learned'  # positions: 'learned' (a table, GPT-2) or 'rope' (rotary, sliding window)
     qk_norm: bool = False  # RMS-normalise queries and keys in attention
-    mlp: str = 'gelu'  # MLP activation: 'gelu', 'gelu_tanh' (GPT-2's tanh approximation) or 'relu2' (squared ReLU, Primer)
+    mlp: str = 'gelu'  # MLP activation: 'gelu', 'gelu_tanh' (GPT-2's tanh approximation), 'relu2' (squared ReLU, Primer) or 'swiglu' (gated, Llama)
+    mlp_hidden: int | None = None  # the MLP's hidden width (None: 4·n_embd; for 'swiglu' 8/3·n_embd, rounded up to a multiple of 8)
+    norm: str = 'layernorm'  # 'layernorm' (GPT-2) or 'rmsnorm' (no mean, no bias: Llama)
 
     def __post_init__(self):
         for name in ('vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd'):
@@ -52,13 +59,28 @@ class GPTConfig(ConfigBase):
             raise ConfigError(f"dropout must be in [0, 1); got {self.dropout}.")
         if self.pos_emb not in ('learned', 'rope'):
             raise ConfigError(f"pos_emb must be 'learned' or 'rope'; got {self.pos_emb!r}.")
-        if self.mlp not in ('gelu', 'gelu_tanh', 'relu2'):
-            raise ConfigError(f"mlp must be 'gelu', 'gelu_tanh' or 'relu2'; got {self.mlp!r}.")
+        if self.mlp not in MLPS:
+            raise ConfigError(f"mlp must be one of {', '.join(map(repr, MLPS))}; got {self.mlp!r}.")
+        if self.norm not in NORMS:
+            raise ConfigError(f"norm must be 'layernorm' or 'rmsnorm'; got {self.norm!r}.")
+        hidden = self.mlp_hidden
+        if hidden is not None and (
+            isinstance(hidden, bool) or not isinstance(hidden, int) or hidden <= 0
+        ):
+            raise ConfigError(f"mlp_hidden must be a positive integer or None; got {hidden!r}.")
         if self.pos_emb == 'rope' and (self.n_embd // self.n_head) % 2:
             raise ConfigError(
                 "pos_emb='rope' needs an even head size n_embd // n_head; got "
                 f"{self.n_embd // self.n_head}."
             )
+
+    @property
+    def hidden(self) -> int:
+        """The MLP's hidden width: `mlp_hidden`, else 4·n_embd (8/3·n_embd, up to a multiple of 8,
+        gated)."""
+        if self.mlp_hidden is not None:
+            return self.mlp_hidden
+        return -(-8 * self.n_embd // 3 // 8) * 8 if self.mlp == 'swiglu' else 4 * self.n_embd
 
     @classmethod
     def preset(cls, name: str, **overrides) -> GPTConfig:
@@ -77,18 +99,37 @@ def relu2(x: torch.Tensor) -> torch.Tensor:
     return F.relu(x).square()
 
 
+def make_norm(cfg: GPTConfig) -> nn.Module:
+    "The normalisation `cfg.norm` names: LayerNorm (with a bias if `cfg.bias`) or RMSNorm."
+    if cfg.norm == 'rmsnorm':
+        return nn.RMSNorm(cfg.n_embd, eps=1e-5)
+    return nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
+
+
 class MLP(nn.Module):
-    "Position-wise feed-forward network: Linear(4x) → GELU or ReLU² → Linear → dropout."
+    """Position-wise feed-forward network: Linear → GELU or ReLU² → Linear → dropout; or, gated
+    (SwiGLU), one Linear to two halves, SiLU(a)·b, then Linear."""
 
     def __init__(self, cfg: GPTConfig):
         super().__init__()
-        self.act = {'gelu': F.gelu, 'gelu_tanh': gelu_tanh, 'relu2': relu2}[cfg.mlp]
-        self.c_fc = nn.Linear(cfg.n_embd, 4 * cfg.n_embd, bias=cfg.bias)
-        self.c_proj = nn.Linear(4 * cfg.n_embd, cfg.n_embd, bias=cfg.bias)
+        self.gated = cfg.mlp == 'swiglu'
+        self.act = {'gelu': F.gelu, 'gelu_tanh': gelu_tanh, 'relu2': relu2, 'swiglu': F.silu}[
+            cfg.mlp
+        ]
+        # gated: the gate and the value at once
+        width = 2 * cfg.hidden if self.gated else cfg.hidden
+        self.c_fc = nn.Linear(cfg.n_embd, width, bias=cfg.bias)
+        self.c_proj = nn.Linear(cfg.hidden, cfg.n_embd, bias=cfg.bias)
         self.dropout = nn.Dropout(cfg.dropout)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.dropout(self.c_proj(self.act(self.c_fc(x))))
+        h = self.c_fc(x)
+        if self.gated:
+            gate, value = h.chunk(2, dim=-1)
+            h = self.act(gate) * value
+        else:
+            h = self.act(h)
+        return self.dropout(self.c_proj(h))
 
 
 class Block(nn.Module):
@@ -96,7 +137,7 @@ class Block(nn.Module):
 
     def __init__(self, cfg: GPTConfig):
         super().__init__()
-        self.ln_1 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
+        self.ln_1 = make_norm(cfg)
         rope = cfg.pos_emb == 'rope'
         self.attn = CausalSelfAttention(
             cfg.n_embd,
@@ -107,7 +148,7 @@ class Block(nn.Module):
             window=cfg.block_size if rope else None,
             qk_norm=cfg.qk_norm,
         )
-        self.ln_2 = nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
+        self.ln_2 = make_norm(cfg)
         self.mlp = MLP(cfg)
 
     def forward(self, x: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
@@ -130,7 +171,7 @@ class GPT(nn.Module):
                 **embeddings,
                 drop=nn.Dropout(cfg.dropout),
                 h=nn.ModuleList(Block(cfg) for _ in range(cfg.n_layer)),
-                ln_f=nn.LayerNorm(cfg.n_embd, bias=cfg.bias),
+                ln_f=make_norm(cfg),
             )
         )
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
@@ -209,7 +250,10 @@ def flops_per_token(cfg: GPTConfig, seq_len: int | None = None) -> int:
     "Training FLOPs (forward + backward) per token: 6N + 12·L·C·T."
     T = seq_len or cfg.block_size
     C, L, V = cfg.n_embd, cfg.n_layer, cfg.vocab_size
-    # matrices, biases, LayerNorms
-    n_layer_params = L * (12 * C * C + (13 * C if cfg.bias else 2 * C))
-    N = V * C + n_layer_params + (2 * C if cfg.bias else C)
+    H = cfg.hidden
+    fc = 2 * H if cfg.mlp == 'swiglu' else H  # c_fc's output width
+    norm = 2 * C if cfg.bias and cfg.norm == 'layernorm' else C  # a gain, and a bias if any
+    biases = 3 * C + C + fc + C if cfg.bias else 0  # qkv, attention's c_proj, c_fc, MLP's c_proj
+    n_layer_params = L * (4 * C * C + C * fc + H * C + biases + 2 * norm)
+    N = V * C + n_layer_params + norm
     return 6 * N + 12 * L * C * T
