@@ -128,7 +128,7 @@ def causal_mask(
 # %% ../nbs/03_attention.ipynb #c877c8b3
 class CausalSelfAttention(nn.Module):
     """Multi-head causal self-attention: fused qkv projection, optional rotary positions, QK-norm,
-    sliding window and key/value cache."""
+    sliding window, grouped key/value heads (the model chapter) and key/value cache."""
 
     def __init__(
         self,
@@ -139,6 +139,7 @@ class CausalSelfAttention(nn.Module):
         rope: bool = False,  # rotate queries and keys by their positions (rotary embeddings)
         window: int | None = None,  # each query sees at most this many latest positions (None: all)
         qk_norm: bool = False,  # RMS-normalise each head's queries and keys before the dot product
+        n_kv_head: int | None = None,  # heads of keys and values (None: n_head; 1: multi-query)
     ):
         super().__init__()
         if n_embd % n_head:
@@ -147,6 +148,9 @@ class CausalSelfAttention(nn.Module):
             raise ValueError(
                 f"Rotary embeddings need an even head size; n_embd // n_head = {n_embd // n_head}."
             )
+        n_kv_head = n_head if n_kv_head is None else n_kv_head
+        if n_kv_head < 1 or n_head % n_kv_head:
+            raise ValueError(f"n_kv_head ({n_kv_head}) must divide n_head ({n_head}).")
         if window is not None and window < 1:
             raise ValueError(f"window must be a positive integer or None; got {window}.")
         self.n_head, self.n_embd, self.dropout, self.rope, self.window, self.qk_norm = (
@@ -157,7 +161,10 @@ class CausalSelfAttention(nn.Module):
             window,
             qk_norm,
         )
-        self.c_attn = nn.Linear(n_embd, 3 * n_embd, bias=bias)  # q, k, v for all heads at once
+        self.n_kv_head = n_kv_head
+        self.kv_width = n_kv_head * (n_embd // n_head)  # keys (and values) of every kv head
+        # q, k, v for all heads at once
+        self.c_attn = nn.Linear(n_embd, n_embd + 2 * self.kv_width, bias=bias)
         self.c_proj = nn.Linear(n_embd, n_embd, bias=bias)
         self.resid_dropout = nn.Dropout(dropout)
         # the kernel; the CPU chapter swaps in another with the same signature
@@ -169,9 +176,11 @@ class CausalSelfAttention(nn.Module):
         cache: KVCache | None = None,  # keys and values of earlier tokens; updated in place
     ) -> torch.Tensor:  # (B, T, C) outputs
         B, T, C = x.shape
-        q, k, v = self.c_attn(x).split(self.n_embd, dim=2)
-        # (B, nh, T, hs)
-        q, k, v = (t.view(B, T, self.n_head, C // self.n_head).transpose(1, 2) for t in (q, k, v))
+        q, k, v = self.c_attn(x).split([self.n_embd, self.kv_width, self.kv_width], dim=2)
+        hs = C // self.n_head
+        q = q.view(B, T, self.n_head, hs).transpose(1, 2)  # (B, nh, T, hs)
+        # (B, n_kv_head, T, hs): with fewer kv heads, the cache keeps only these
+        k, v = (t.view(B, T, self.n_kv_head, hs).transpose(1, 2) for t in (k, v))
         if self.qk_norm:
             q, k = F.rms_norm(q, (q.size(-1),)), F.rms_norm(k, (k.size(-1),))
         start = 0 if cache is None else cache.pos  # absolute position of x's first token
@@ -180,6 +189,8 @@ class CausalSelfAttention(nn.Module):
             q, k = apply_rotary(q, pos), apply_rotary(k, pos)
         if cache is not None:  # the next token needs at most window - 1 earlier keys
             k, v = cache.update(k, v, keep=None if self.window is None else self.window - 1)
+        if self.n_kv_head < self.n_head:  # each kv head serves n_head // n_kv_head query heads
+            k, v = (t.repeat_interleave(self.n_head // self.n_kv_head, dim=1) for t in (k, v))
         S, W = k.size(2), self.window or k.size(2)  # S keys: S - T earlier ones, then x's own
         dropout_p = self.dropout if self.training else 0.0
         if S == T and T <= W:  # the usual case, training included: the plain causal mask

@@ -147,6 +147,7 @@ def gpt2_compatible(cfg: GPTConfig) -> bool:
     """Whether `transformers`' `GPT2LMHeadModel` computes exactly what a `GPT` of this shape
     computes."""
     gpt2_norm = cfg.norm == 'layernorm' and cfg.hidden == 4 * cfg.n_embd
+    gpt2_norm = gpt2_norm and cfg.n_kv_head in (None, cfg.n_head)  # GPT-2 has a kv head per head
     return (
         cfg.pos_emb == 'learned' and not cfg.qk_norm and cfg.mlp in GPT2_ACTIVATIONS and gpt2_norm
     )

@@ -31,6 +31,7 @@ class GPTConfig(ConfigBase):
     block_size: int = 64  # longest context the model sees
     n_layer: int = 4  # number of transformer blocks
     n_head: int = 4  # attention heads per block
+    n_kv_head: int | None = None  # key/value heads (None: n_head; 1: multi-query); must divide n_head
     n_embd: int = 128  # width of the residual stream
     dropout: float = 0.0  # dropout probability, in [0, 1)
     bias: bool = True  # biases in Linear layers and LayerNorms
@@ -45,6 +46,14 @@ class GPTConfig(ConfigBase):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, int) or v <= 0:
                 raise ConfigError(f"{name} must be a positive integer; got {v!r}.")
+        kv = self.n_kv_head
+        if kv is not None and (
+            isinstance(kv, bool) or not isinstance(kv, int) or kv <= 0 or self.n_head % kv
+        ):
+            raise ConfigError(
+                f"n_kv_head must be None or a positive divisor of n_head ({self.n_head}); got "
+                f"{kv!r}."
+            )
         if self.n_embd % self.n_head:
             ok = [
                 h
@@ -147,6 +156,7 @@ class Block(nn.Module):
             rope=rope,
             window=cfg.block_size if rope else None,
             qk_norm=cfg.qk_norm,
+            n_kv_head=cfg.n_kv_head,
         )
         self.ln_2 = make_norm(cfg)
         self.mlp = MLP(cfg)
@@ -254,6 +264,8 @@ def flops_per_token(cfg: GPTConfig, seq_len: int | None = None) -> int:
     fc = 2 * H if cfg.mlp == 'swiglu' else H  # c_fc's output width
     norm = 2 * C if cfg.bias and cfg.norm == 'layernorm' else C  # a gain, and a bias if any
     biases = 3 * C + C + fc + C if cfg.bias else 0  # qkv, attention's c_proj, c_fc, MLP's c_proj
-    n_layer_params = L * (4 * C * C + C * fc + H * C + biases + 2 * norm)
+    kv = (cfg.n_kv_head or cfg.n_head) * (C // cfg.n_head)  # keys (and values) per token
+    biases += 2 * (kv - C) if cfg.bias else 0  # grouped-query attention: fewer k and v biases
+    n_layer_params = L * (2 * C * C + 2 * C * kv + C * fc + H * C + biases + 2 * norm)
     N = V * C + n_layer_params + norm
     return 6 * N + 12 * L * C * T
