@@ -7,7 +7,7 @@
 Writes the corpus into a temporary folder: Tiny Shakespeare's lines, shuffled with a fixed seed and repeated until each
 file holds its share. Then each stage runs in a fresh Python process, so each peak memory is its own:
 
-1. prepare: `TextDataset.from_file(folder, kind=..., cache_dir=...)` (scan and hash the files, make the tokenizer,
+1. prepare: `open_corpus(folder, kind=..., cache_dir=...)` (scan and hash the files, make the tokenizer,
    encode in parallel, write the memory-mapped cache); wall time, MB/s of corpus, peak RSS of the main process and of
    the largest encoding worker;
 2. reopen: the same call again, which finds the cache valid and encodes nothing;
@@ -46,9 +46,9 @@ def write_corpus(folder: Path, size_mb: int, n_files: int, seed: int) -> int:
 
 
 def stage_prepare(args) -> dict:
-    from minigpt.data import TextDataset
+    from minigpt.corpus import open_corpus
     t0 = time.perf_counter()
-    ds = TextDataset.from_file(args.data, kind=args.kind, vocab_size=args.vocab_size, cache_dir=args.cache_dir, progress=args.progress)
+    ds = open_corpus(args.data, kind=args.kind, vocab_size=args.vocab_size, cache_dir=args.cache_dir, progress=args.progress)
     seconds = time.perf_counter() - t0
     return dict(seconds=seconds, train_tokens=len(ds.train), val_tokens=len(ds.val), dtype=str(ds.train.dtype),
                 vocab_size=ds.tokenizer.vocab_size, bytes_per_token=ds.bytes_per_token('train'),
@@ -57,8 +57,8 @@ def stage_prepare(args) -> dict:
 
 
 def stage_batches(args) -> dict:
-    from minigpt.data import TextDataset
-    ds = TextDataset.from_file(args.data, kind=args.kind, vocab_size=args.vocab_size, cache_dir=args.cache_dir)
+    from minigpt.corpus import open_corpus
+    ds = open_corpus(args.data, kind=args.kind, vocab_size=args.vocab_size, cache_dir=args.cache_dir)
     after_open, warm, total = rss(), None, 0
     for step in range(args.steps):
         x, y = ds.get_batch('train', args.batch_size, args.block_size, generator=step)
@@ -70,7 +70,8 @@ def stage_batches(args) -> dict:
 def stage_pools(args) -> dict:
     "Encode the first `pool_mb` MB of the corpus in this process, with a thread pool and with a process pool."
     from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-    from minigpt.data import corpus_files, encode_spans, read_document
+    from minigpt.corpus import corpus_files
+    from minigpt.data import encode_spans, read_document
     from minigpt.tokenizer import CharTokenizer
     text, want = '', args.pool_mb * 2**20
     for path in corpus_files(args.data):

@@ -1,4 +1,4 @@
-"""Load a corpus (a file, a folder or a glob), split it on its text, encode it once (in memory, or into a memory-mapped token cache on disk), and draw reproducible batches of `(x, y)` with targets shifted by one.
+"""Text to ids, a validation split held out on the text, and reproducible batches of `(x, y)` windows with the targets shifted by one.
 
 Docs: https://minigpt-dev.github.io/minigpt/data.html.md"""
 
@@ -6,29 +6,20 @@ Docs: https://minigpt-dev.github.io/minigpt/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #51952bee
 from __future__ import annotations
-import glob, hashlib, json, mmap, os, re, time
-from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from concurrent.futures import Executor
 from functools import partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Callable
 import numpy as np
 import torch
-from tqdm.auto import tqdm
 from .tokenizer import CharTokenizer, Tokenizer
-from .subwords import TOKENIZER_KINDS, train_tokenizer, tokenizer_from_dict
-
-try:
-    import fcntl  # file locks (POSIX)
-except ImportError:
-    fcntl = None
+from .subwords import TOKENIZER_KINDS, train_tokenizer
 
 # %% auto #0
-__all__ = ['DataError', 'default_corpus', 'read_document', 'corpus_files', 'load_text', 'token_dtype', 'encode_array',
-           'split_spans', 'text_pieces', 'encode_spans', 'prepare_splits', 'cache_name', 'build_cache', 'map_tokens',
-           'open_cache', 'TextDataset']
+__all__ = ['DataError', 'default_corpus', 'read_document', 'token_dtype', 'encode_array', 'split_spans', 'text_pieces',
+           'encode_spans', 'prepare_splits', 'given_tokenizer', 'TextDataset']
 
 # %% ../nbs/02_data.ipynb #26b9b3a6
 class DataError(ValueError):
@@ -44,11 +35,6 @@ def default_corpus() -> Path:
 
 def _looks_binary(head: bytes) -> bool:
     return b'\x00' in head[:8192]  # text files never hold NUL bytes
-
-
-def _is_text_file(path: Path) -> bool:
-    with open(path, 'rb') as f:
-        return not _looks_binary(f.read(8192))
 
 
 def _decode_document(path: Path, raw: bytes) -> str:
@@ -71,46 +57,6 @@ def read_document(path: str | Path) -> str:
     "Read one corpus file, checked: `DataError` for a binary or non-UTF-8 file."
     return _decode_document(Path(path), Path(path).read_bytes())
 
-# %% ../nbs/02_data.ipynb #7d4e1b55
-def corpus_files(data: str | Path | None = None) -> list[Path]:
-    """The text files of `data`: a file, a folder (recursively, sorted, skipping hidden and binary
-    files) or a glob; None: the embedded corpus."""
-    if data is None:
-        return [default_corpus()]
-    path = Path(data)
-    # named on purpose: a binary or non-UTF-8 file is an error when read, not skipped
-    if path.is_file():
-        return [path]
-    if path.is_dir():
-        found = [
-            p
-            for p in sorted(path.rglob('*'))
-            if not any(part.startswith('.') for part in p.relative_to(path).parts)
-        ]
-        what = f"The folder {path}"
-    elif glob.has_magic(str(data)):
-        found, what = (
-            sorted(Path(p) for p in glob.glob(str(data), recursive=True)),
-            f"The glob {str(data)!r}",
-        )
-        if not found:
-            raise DataError(
-                f"{what} matches no files; check the pattern, and quote it so the shell passes it "
-                "on unexpanded."
-            )
-    else:
-        raise DataError(
-            f"Corpus file not found: {path}. Pass --data a UTF-8 text file, a folder of them, or a "
-            "glob like 'books/*.txt'."
-        )
-    found = [p for p in found if p.is_file()]
-    texts = [p for p in found if _is_text_file(p)]
-    if not texts:
-        raise DataError(
-            f"{what} has no text files{f' ({len(found)} binary file(s) skipped)' if found else ''}; --data needs UTF-8 text."
-        )
-    return texts
-
 
 def _empty(paths: list[Path]) -> DataError:
     if len(paths) == 1:
@@ -121,14 +67,16 @@ def _empty(paths: list[Path]) -> DataError:
     )
 
 
-def load_text(data: str | Path | None = None) -> str:
-    """The text of corpus `data` (a file, folder or glob; None: the embedded Tiny Shakespeare), its
-    files joined as `cat` would."""
-    paths = corpus_files(data)
-    text = ''.join(read_document(p) for p in paths)
-    if not text.strip():
-        raise _empty(paths)
-    return text
+_MOVED = ('corpus_files', 'load_text', 'cache_name', 'build_cache', 'open_cache', 'map_tokens')
+
+
+def __getattr__(name: str):
+    # names that moved to Part II's chapter: one line naming the new place
+    if name in _MOVED:
+        raise ImportError(
+            f"minigpt.data.{name} moved to minigpt.corpus (Data at scale); import it from there."
+        )
+    raise AttributeError(f"module 'minigpt.data' has no attribute {name!r}")
 
 # %% ../nbs/02_data.ipynb #d9315338
 def token_dtype(vocab_size: int) -> np.dtype:
@@ -182,8 +130,8 @@ def encode_spans(
     read: Callable[[int], str],  # the text of document number `i`
     spans: list[tuple[int, int, int]],  # `(document, start, end)` character spans, in order
     write: Callable[[np.ndarray], object],  # receives the arrays of ids, in order
-    pool: ProcessPoolExecutor | None = None,  # worker processes that encode the pieces; None: this process
-    bar: tqdm | None = None,  # advanced by the characters encoded
+    pool: Executor | None = None,  # worker processes that encode the pieces; None: this process
+    bar=None,  # advanced by the characters encoded
 ) -> tuple[int, int]:
     """Encode `spans` piece by piece, the tokenizer's EOT between documents; return (tokens, UTF-8
     bytes of the text)."""
@@ -229,10 +177,6 @@ def _make_tokenizer(
         raise DataError(f"Can't make a {kind} tokenizer for this corpus: {e}") from None
 
 
-def _workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count() or 1
-
-
 def prepare_splits(
     read: Callable[[int], str],  # the text of document number `i`
     lengths: list[int],  # the number of characters of each document
@@ -241,198 +185,30 @@ def prepare_splits(
     vocab_size: int | None,
     val_frac: float,
     writers: tuple[Callable, Callable],  # receive the train and the val ids, in order
-    progress: bool = False,  # show a progress bar
+    pool=None,  # worker processes for the encoding (see `encode_spans`); None: this process
+    bar=None,  # a progress bar, advanced by the characters encoded
 ) -> tuple[Tokenizer, tuple[int, int], tuple[int, int]]:
     """Split documents on their text, make a tokenizer unless given one, encode each split:
     (tokenizer, tokens, UTF-8 bytes) per split."""
     train_spans, val_spans = split_spans(lengths, val_frac)
     if tokenizer is None:
         tokenizer = _make_tokenizer(read, lengths, train_spans, kind, vocab_size)
-    # under 4M characters a pool costs more than it saves
-    workers = _workers() if sum(lengths) >= 1 << 22 else 1
-    with (
-        ProcessPoolExecutor(workers) if workers > 1 else nullcontext() as pool,
-        tqdm(
-            total=sum(lengths), unit='char', unit_scale=True, desc='encoding', disable=not progress
-        ) as bar,
-    ):
-        (train_tokens, train_bytes), (val_tokens, val_bytes) = (
-            encode_spans(tokenizer, read, spans, write, pool, bar)
-            for spans, write in zip((train_spans, val_spans), writers)
-        )
+    (train_tokens, train_bytes), (val_tokens, val_bytes) = (
+        encode_spans(tokenizer, read, spans, write, pool, bar)
+        for spans, write in zip((train_spans, val_spans), writers)
+    )
     return tokenizer, (train_tokens, val_tokens), (train_bytes, val_bytes)
 
-# %% ../nbs/02_data.ipynb #a7e2c9f4
-def cache_name(
-    data: str | Path | None,
-    tokenizer: Tokenizer | None = None,
-    kind: str = 'char',
-    vocab_size: int | None = None,
-    val_frac: float = 0.1,
-) -> str:
-    """The name of the cache folder of corpus `data` with `tokenizer` (or the recipe for one) and
-    this split."""
-    source = os.path.abspath(data if data is not None else default_corpus())
-    recipe = dict(
-        data=source,
-        val_frac=val_frac,
-        tokenizer=tokenizer.identity
-        if tokenizer
-        else [kind, None if kind == 'char' else vocab_size],
-    )
-    stem = re.sub(r'[^\w.-]+', '_', Path(source).stem) or 'corpus'
-    return f"{stem}-{tokenizer.kind if tokenizer else kind}-{hashlib.sha256(json.dumps(recipe).encode()).hexdigest()[:16]}"
 
-
-@contextmanager
-def _locked(folder: Path):
-    "Hold an exclusive lock on cache `folder`, so that processes opening it at once build it once."
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / '.lock', 'w') as lock:
-        if fcntl:
-            fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
-        yield
-
-
-def _write_atomic(path: Path, text: str):
-    tmp = path.with_name(f'.{path.name}.{os.getpid()}.tmp')
-    tmp.write_text(text, encoding='utf-8')
-    os.replace(tmp, path)  # atomic: a reader sees the old file or the new one, never half of one
-
-
-def build_cache(
-    folder: Path,
-    paths: list[Path],
-    tokenizer: Tokenizer | None = None,
-    kind: str = 'char',
-    vocab_size: int | None = None,
-    val_frac: float = 0.1,
-    progress: bool = False,
-):
-    """Encode the corpus `paths` into `folder`: `train.bin`, `val.bin`, `tokenizer.json`, and last
-    the `manifest.json` that vouches for them."""
-    folder.mkdir(parents=True, exist_ok=True)
-    # from here on the old cache is not trusted, whatever happens
-    (folder / 'manifest.json').unlink(missing_ok=True)
-    built_ns, entries, lengths, blank = time.time_ns(), [], [], True
-    for p in paths:
-        stat, raw = p.stat(), p.read_bytes()
-        text = _decode_document(p, raw)
-        entries.append(
-            dict(
-                path=str(p.resolve()),
-                size=len(raw),
-                mtime_ns=stat.st_mtime_ns,
-                sha256=hashlib.sha256(raw).hexdigest(),
-            )
-        )
-        lengths.append(len(text))
-        blank = blank and not text.strip()
-    if blank:
-        raise _empty(paths)
-    tmps = [folder / f'.{split}.bin.{os.getpid()}.tmp' for split in ('train', 'val')]
+def given_tokenizer(tokenizer: Tokenizer | None, kind: str) -> Tokenizer | None:
+    """`tokenizer`; else, when `kind` names a `tokenizer.json`, that file loaded (not trained);
+    else None: one of `kind` is trained on the corpus."""
+    if tokenizer is not None or kind in TOKENIZER_KINDS:
+        return tokenizer
     try:
-        with open(tmps[0], 'wb') as train_file, open(tmps[1], 'wb') as val_file:
-            tokenizer, tokens, n_bytes = prepare_splits(
-                lambda i: read_document(paths[i]),
-                lengths,
-                tokenizer,
-                kind,
-                vocab_size,
-                val_frac,
-                (lambda ids: ids.tofile(train_file), lambda ids: ids.tofile(val_file)),
-                progress,
-            )
-        for tmp, split in zip(tmps, ('train', 'val')):
-            os.replace(tmp, folder / f'{split}.bin')
-    finally:
-        for tmp in tmps:
-            tmp.unlink(missing_ok=True)
-    _write_atomic(folder / 'tokenizer.json', json.dumps(tokenizer.to_dict()))
-    manifest = dict(
-        files=entries,
-        built_ns=built_ns,
-        val_frac=val_frac,
-        tokenizer=tokenizer.identity,
-        kind=tokenizer.kind,
-        dtype=token_dtype(tokenizer.vocab_size).name,
-        train=dict(tokens=tokens[0], bytes=n_bytes[0]),
-        val=dict(tokens=tokens[1], bytes=n_bytes[1]),
-    )
-    _write_atomic(folder / 'manifest.json', json.dumps(manifest, indent=1))
-
-# %% ../nbs/02_data.ipynb #e7c4a1b9
-def map_tokens(path: Path, dtype: str, count: int) -> torch.Tensor:
-    """The `count` ids in `path` as a 1-D tensor memory-mapped from the file (copy-on-write);
-    `ValueError` if the file's size disagrees."""
-    size, dtype = path.stat().st_size, np.dtype(dtype)
-    if size != count * dtype.itemsize:
-        raise ValueError(f"{path} has {size} bytes, not {count} tokens of {dtype}")
-    if count == 0:
-        return torch.from_numpy(np.empty(0, dtype))  # an empty file can't be mapped
-    with open(path, 'rb') as f:
-        mapped = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_COPY)
-    # batches read scattered windows: read-ahead would be wasted
-    if hasattr(mapped, 'madvise'):
-        mapped.madvise(mmap.MADV_RANDOM)
-    return torch.from_numpy(np.frombuffer(mapped, dtype))
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, 'rb') as f:
-        while block := f.read(1 << 24):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _unchanged(entry: dict, path: Path, built_ns: int) -> bool:
-    "Whether corpus file `path` still matches its manifest `entry`."
-    stat = path.stat()
-    if stat.st_size != entry['size']:
-        return False
-    # older than the cache: a change would show
-    if stat.st_mtime_ns == entry['mtime_ns'] and stat.st_mtime_ns < built_ns - 2 * 10**9:
-        return True
-    # modified as the cache was built, or touched since: the content decides
-    return _sha256(path) == entry['sha256']
-
-
-def open_cache(
-    folder: Path, paths: list[Path], tokenizer: Tokenizer | None = None
-) -> tuple[Tokenizer, torch.Tensor, torch.Tensor, tuple[int, int]] | None:
-    """The tokenizer, memory-mapped train and val ids and their UTF-8 byte counts cached in
-    `folder`; None if missing, damaged or stale."""
-    try:
-        manifest = json.loads((folder / 'manifest.json').read_text(encoding='utf-8'))
-        if [entry['path'] for entry in manifest['files']] != [str(p.resolve()) for p in paths]:
-            return None
-        if not all(
-            _unchanged(entry, p, manifest['built_ns']) for entry, p in zip(manifest['files'], paths)
-        ):
-            return None
-        cached = tokenizer_from_dict(
-            json.loads((folder / 'tokenizer.json').read_text(encoding='utf-8'))
-        )
-        if manifest['tokenizer'] != cached.identity or (
-            tokenizer is not None and tokenizer.identity != cached.identity
-        ):
-            return None
-        if manifest['dtype'] != token_dtype(cached.vocab_size).name:
-            return None
-        train, val = (
-            map_tokens(folder / f'{split}.bin', manifest['dtype'], manifest[split]['tokens'])
-            for split in ('train', 'val')
-        )
-        return (
-            cached if tokenizer is None else tokenizer,
-            train,
-            val,
-            (manifest['train']['bytes'], manifest['val']['bytes']),
-        )
-    # unreadable, unparsable or incomplete: rebuild
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+        return train_tokenizer(kind, '')
+    except (ValueError, OSError) as e:
+        raise DataError(str(e)) from None
 
 # %% ../nbs/02_data.ipynb #f5e4ebdd
 @dataclass(eq=False)
@@ -456,28 +232,31 @@ class TextDataset:
         "Encode `text` in memory, its last `val_frac` of characters held out for validation."
         if not text:
             raise DataError("The corpus is empty; it needs some text to learn from.")
-        return cls._from_documents([text], tokenizer, kind, vocab_size, val_frac)
+        return cls.from_documents([text], tokenizer, kind, vocab_size, val_frac)
 
     @classmethod
-    def _from_documents(
+    def from_documents(
         cls,
-        docs: list[str],
-        tokenizer: Tokenizer | None,
-        kind: str,
-        vocab_size: int | None,
-        val_frac: float,
-        progress: bool = False,
+        docs: list[str],  # the documents (files), in corpus order
+        tokenizer: Tokenizer | None = None,
+        kind: str = 'char',
+        vocab_size: int | None = None,
+        val_frac: float = 0.1,
+        pool=None,  # worker processes for the encoding (see `encode_spans`); None: this process
+        bar=None,  # a progress bar, advanced by the characters encoded
     ) -> TextDataset:
+        "Split documents on their text and encode them in memory, the tokenizer's EOT between them."
         splits = ([], [])
         tokenizer, _, n_bytes = prepare_splits(
             docs.__getitem__,
             [len(d) for d in docs],
-            tokenizer,
+            given_tokenizer(tokenizer, kind),
             kind,
             vocab_size,
             val_frac,
             (splits[0].append, splits[1].append),
-            progress,
+            pool,
+            bar,
         )
         empty = np.empty(0, token_dtype(tokenizer.vocab_size))
         train, val = (torch.from_numpy(np.concatenate(ids) if ids else empty) for ids in splits)
@@ -486,45 +265,29 @@ class TextDataset:
     @classmethod
     def from_file(
         cls,
-        data: str | Path | None = None,  # a file, a folder of text files, or a glob; None: the embedded Tiny Shakespeare
+        data: str | Path | None = None,  # one UTF-8 text file; None: the embedded Tiny Shakespeare
         tokenizer: Tokenizer | None = None,  # use this tokenizer (resume, fine-tune); else make one...
         kind: str = 'char',  # ... of this kind (see `train_tokenizer`), trained on the train split only
         vocab_size: int | None = None,  # the size of a subword vocabulary
-        val_frac: float = 0.1,  # the last fraction of the corpus's characters held out for validation
-        cache_dir: str | Path | None = None,  # where token caches live; None: encode in memory, cache nothing
-        progress: bool = False,  # show a progress bar while encoding
+        val_frac: float = 0.1,  # the last fraction of the characters held out for validation
+        cache_dir: str | Path | None = None,  # moved: token caches are `minigpt.corpus.open_corpus`'s
+        progress: bool = False,  # moved: progress bars are `minigpt.corpus.open_corpus`'s
     ) -> TextDataset:
-        """Read corpus `data`, split it on its text and encode it, in memory or through a
-        memory-mapped token cache in `cache_dir`."""
+        "Read one corpus file, split it on its text and encode it in memory."
+        path = default_corpus() if data is None else Path(data)
+        if cache_dir is not None or progress or path.is_dir() or any(c in str(path) for c in '*?['):
+            raise DataError(
+                "TextDataset.from_file reads one file in memory; folders, globs, token caches and "
+                f"progress bars are minigpt.corpus.open_corpus({str(data)!r}, ...)'s."
+            )
         if not 0 < val_frac < 1:
             raise DataError(f"val_frac must be in (0, 1); got {val_frac}.")
-        # a tokenizer.json: loaded, not trained
-        if tokenizer is None and kind not in TOKENIZER_KINDS:
-            try:
-                tokenizer = train_tokenizer(kind, '')
-            except (ValueError, OSError) as e:
-                raise DataError(str(e)) from None
-        paths = corpus_files(data)
-        if cache_dir is None:
-            docs = [read_document(p) for p in paths]
-            if not any(d.strip() for d in docs):
-                raise _empty(paths)
-            return cls._from_documents(docs, tokenizer, kind, vocab_size, val_frac, progress)
-        folder = Path(cache_dir) / cache_name(data, tokenizer, kind, vocab_size, val_frac)
-        cached = open_cache(folder, paths, tokenizer)
-        if cached is None:
-            with _locked(folder):
-                # another process may have built it while we waited
-                cached = open_cache(folder, paths, tokenizer)
-                if cached is None:
-                    build_cache(folder, paths, tokenizer, kind, vocab_size, val_frac, progress)
-                    cached = open_cache(folder, paths, tokenizer)
-            if cached is None:
-                raise DataError(
-                    f"The token cache in {folder} can't be read back after building it; is the "
-                    "corpus being edited?"
-                )
-        return cls(*cached)
+        if not path.is_file():
+            raise DataError(f"Corpus file not found: {path}; pass a UTF-8 text file.")
+        text = read_document(path)
+        if not text.strip():
+            raise _empty([path])
+        return cls.from_documents([text], tokenizer, kind, vocab_size, val_frac)
 
     def split(self, name: str) -> torch.Tensor:
         "The ids of split `name` ('train' or 'val')."
