@@ -140,6 +140,7 @@ class CausalSelfAttention(nn.Module):
         window: int | None = None,  # each query sees at most this many latest positions (None: all)
         qk_norm: bool = False,  # RMS-normalise each head's queries and keys before the dot product
         n_kv_head: int | None = None,  # heads of keys and values (None: n_head; 1: multi-query)
+        rope_base: float = 10000.0,  # rotary: the slowest channel pair turns once every 2π·rope_base positions
     ):
         super().__init__()
         if n_embd % n_head:
@@ -161,7 +162,7 @@ class CausalSelfAttention(nn.Module):
             window,
             qk_norm,
         )
-        self.n_kv_head = n_kv_head
+        self.n_kv_head, self.rope_base = n_kv_head, rope_base
         self.kv_width = n_kv_head * (n_embd // n_head)  # keys (and values) of every kv head
         # q, k, v for all heads at once
         self.c_attn = nn.Linear(n_embd, n_embd + 2 * self.kv_width, bias=bias)
@@ -186,7 +187,7 @@ class CausalSelfAttention(nn.Module):
         start = 0 if cache is None else cache.pos  # absolute position of x's first token
         if self.rope:
             pos = torch.arange(start, start + T, device=x.device)
-            q, k = apply_rotary(q, pos), apply_rotary(k, pos)
+            q, k = apply_rotary(q, pos, self.rope_base), apply_rotary(k, pos, self.rope_base)
         if cache is not None:  # the next token needs at most window - 1 earlier keys
             k, v = cache.update(k, v, keep=None if self.window is None else self.window - 1)
         if self.n_kv_head < self.n_head:  # each kv head serves n_head // n_kv_head query heads

@@ -66,7 +66,7 @@ def _empty(paths: list[Path]) -> DataError:
         "learn from."
     )
 
-
+# %% ../nbs/02_data.ipynb #9d6b7646
 _MOVED = ('corpus_files', 'load_text', 'cache_name', 'build_cache', 'open_cache', 'map_tokens')
 
 

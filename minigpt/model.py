@@ -40,6 +40,8 @@ class GPTConfig(ConfigBase):
     mlp: str = 'gelu'  # MLP activation: 'gelu', 'gelu_tanh' (GPT-2's tanh approximation), 'relu2' (squared ReLU, Primer) or 'swiglu' (gated, Llama)
     mlp_hidden: int | None = None  # the MLP's hidden width (None: 4·n_embd; for 'swiglu' 8/3·n_embd, rounded up to a multiple of 8)
     norm: str = 'layernorm'  # 'layernorm' (GPT-2) or 'rmsnorm' (no mean, no bias: Llama)
+    norm_eps: float = 1e-5  # epsilon of every LayerNorm or RMSNorm, added to the variance (not QK-norm's)
+    rope_base: float = 10000.0  # rotary positions: the slowest channel pair turns once every 2π·rope_base positions
 
     def __post_init__(self):
         for name in ('vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd'):
@@ -72,6 +74,10 @@ class GPTConfig(ConfigBase):
             raise ConfigError(f"mlp must be one of {', '.join(map(repr, MLPS))}; got {self.mlp!r}.")
         if self.norm not in NORMS:
             raise ConfigError(f"norm must be 'layernorm' or 'rmsnorm'; got {self.norm!r}.")
+        for name in ('norm_eps', 'rope_base'):
+            v = getattr(self, name)
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float('inf'):
+                raise ConfigError(f"{name} must be a positive number; got {v!r}.")
         hidden = self.mlp_hidden
         if hidden is not None and (
             isinstance(hidden, bool) or not isinstance(hidden, int) or hidden <= 0
@@ -111,8 +117,8 @@ def relu2(x: torch.Tensor) -> torch.Tensor:
 def make_norm(cfg: GPTConfig) -> nn.Module:
     "The normalisation `cfg.norm` names: LayerNorm (with a bias if `cfg.bias`) or RMSNorm."
     if cfg.norm == 'rmsnorm':
-        return nn.RMSNorm(cfg.n_embd, eps=1e-5)
-    return nn.LayerNorm(cfg.n_embd, bias=cfg.bias)
+        return nn.RMSNorm(cfg.n_embd, eps=cfg.norm_eps)
+    return nn.LayerNorm(cfg.n_embd, eps=cfg.norm_eps, bias=cfg.bias)
 
 
 class MLP(nn.Module):
@@ -157,6 +163,7 @@ class Block(nn.Module):
             window=cfg.block_size if rope else None,
             qk_norm=cfg.qk_norm,
             n_kv_head=cfg.n_kv_head,
+            rope_base=cfg.rope_base,
         )
         self.ln_2 = make_norm(cfg)
         self.mlp = MLP(cfg)
