@@ -27,9 +27,9 @@ from .inference import Parser, check_out, load_for_inference, run_command
 from .export import save_safetensors
 
 # %% auto #0
-__all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'EXPORT_FORMATS', 'hf_tokenizer', 'gpt2_compatible', 'save_hf',
-           'hf_checkpoint', 'load_hf', 'export_main', 'import_main', 'export_cli', 'import_cli', 'merge_main',
-           'merge_cli']
+__all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'LLAMA_NAMES', 'LLAMA_FUSED', 'EXPORT_FORMATS', 'hf_tokenizer',
+           'gpt2_compatible', 'llama_compatible', 'save_hf', 'hf_checkpoint', 'load_hf', 'export_main', 'import_main',
+           'export_cli', 'import_cli', 'merge_main', 'merge_cli']
 
 # %% ../nbs/24_deploy.ipynb #73b0fbdb
 def _hf(module: str = 'transformers'):
@@ -152,6 +152,31 @@ def gpt2_compatible(cfg: GPTConfig) -> bool:
         cfg.pos_emb == 'learned' and not cfg.qk_norm and cfg.mlp in GPT2_ACTIVATIONS and gpt2_norm
     )
 
+
+def llama_compatible(cfg: GPTConfig) -> bool:
+    """Whether `transformers`' `LlamaForCausalLM` computes what a `GPT` of this shape computes
+    over up to `block_size` tokens: rotary positions, RMSNorm, SwiGLU, no biases, no QK-norm."""
+    llama_block = cfg.norm == 'rmsnorm' and cfg.mlp == 'swiglu'
+    return cfg.pos_emb == 'rope' and llama_block and not cfg.bias and not cfg.qk_norm
+
+
+# minigpt's name in block i -> Llama's, for the weights that map one to one
+LLAMA_NAMES = {
+    'ln_1.weight': 'input_layernorm.weight',
+    'attn.c_proj.weight': 'self_attn.o_proj.weight',
+    'ln_2.weight': 'post_attention_layernorm.weight',
+    'mlp.c_proj.weight': 'mlp.down_proj.weight',
+}
+# minigpt's fused matrices -> Llama's parts, in the order they are stacked
+LLAMA_FUSED = {
+    'attn.c_attn.weight': ('q_proj', 'k_proj', 'v_proj'),
+    'mlp.c_fc.weight': ('gate_proj', 'up_proj'),
+}
+
+
+def _llama_part(fused: str, part: str) -> str:
+    return ('self_attn.' if fused.startswith('attn.') else 'mlp.') + part + '.weight'
+
 # %% ../nbs/24_deploy.ipynb #f31a31cb
 def _gpt2_state_dict(model: GPT) -> dict[str, torch.Tensor]:
     """`model`'s weights under GPT-2's names and layouts (transposed Conv1D matrices; zero biases
@@ -169,6 +194,43 @@ def _gpt2_state_dict(model: GPT) -> dict[str, torch.Tensor]:
     return out
 
 
+def _llama_state_dict(model: GPT) -> dict[str, torch.Tensor]:
+    "`model`'s weights under Llama's names, its fused q/k/v and gate/up matrices cut into parts."
+    sd, cfg = model.state_dict(), model.cfg
+    kv = (cfg.n_kv_head or cfg.n_head) * (cfg.n_embd // cfg.n_head)
+    sizes = {'attn.c_attn.weight': [cfg.n_embd, kv, kv], 'mlp.c_fc.weight': [cfg.hidden] * 2}
+    out = {
+        'model.embed_tokens.weight': sd['transformer.wte.weight'],
+        'model.norm.weight': sd['transformer.ln_f.weight'],
+    }
+    for i in range(cfg.n_layer):
+        ours, theirs = f'transformer.h.{i}.', f'model.layers.{i}.'
+        for name, llama in LLAMA_NAMES.items():
+            out[theirs + llama] = sd[ours + name]
+        for fused, parts in LLAMA_FUSED.items():
+            for part, w in zip(parts, sd[ours + fused].split(sizes[fused])):
+                out[theirs + _llama_part(fused, part)] = w
+    return {k: v.detach().clone().contiguous() for k, v in out.items()}
+
+
+def _llama_config(tf, cfg: GPTConfig):
+    "The `LlamaConfig` of a Llama-shaped `cfg`: its context promised up to `block_size` tokens."
+    return tf.LlamaConfig(
+        vocab_size=cfg.vocab_size,
+        hidden_size=cfg.n_embd,
+        intermediate_size=cfg.hidden,
+        num_hidden_layers=cfg.n_layer,
+        num_attention_heads=cfg.n_head,
+        num_key_value_heads=cfg.n_kv_head or cfg.n_head,
+        max_position_embeddings=cfg.block_size,
+        rms_norm_eps=cfg.norm_eps,
+        rope_parameters={'rope_type': 'default', 'rope_theta': float(cfg.rope_base)},
+        tie_word_embeddings=True,
+        bos_token_id=None,
+        eos_token_id=None,
+    )
+
+
 def _prepare_folder(out: Path, force: bool):
     "Refuse a folder that holds anything (unless `force`, which empties it); create it."
     check_out(out, force, folder=True)
@@ -183,8 +245,8 @@ def save_hf(
     out: str | Path,  # the folder to write
     force: bool = False,  # replace the contents of a folder that isn't empty
 ) -> Path:
-    """Write `model` and `tokenizer` as a Hugging Face folder: GPT-2 where its shape allows, else
-    with minigpt's model code."""
+    """Write `model` and `tokenizer` as a Hugging Face folder: GPT-2 or Llama where its shape
+    allows, else with minigpt's model code."""
     if any(type(m).__name__ in ('Int8Linear', 'LoRALinear') for m in model.modules()):
         raise ConfigError(
             "Export the float model: int8 layers and LoRA adapters don't export (merge an adapter "
@@ -200,24 +262,31 @@ def save_hf(
     hf_tok = tf.PreTrainedTokenizerFast(tokenizer_object=hf_tokenizer(tokenizer))
     out, cfg = Path(out), model.cfg
     _prepare_folder(out, force)
-    if gpt2_compatible(cfg):
-        config = tf.GPT2Config(
-            vocab_size=cfg.vocab_size,
-            n_positions=cfg.block_size,
-            n_embd=cfg.n_embd,
-            n_layer=cfg.n_layer,
-            n_head=cfg.n_head,
-            activation_function=GPT2_ACTIVATIONS[cfg.mlp],
-            resid_pdrop=0.0,
-            embd_pdrop=0.0,
-            attn_pdrop=0.0,
-            layer_norm_epsilon=1e-5,
-            tie_word_embeddings=True,
-            bos_token_id=None,
-            eos_token_id=None,
-        )
-        hf = tf.GPT2LMHeadModel(config)
-        hf.load_state_dict(_gpt2_state_dict(model), strict=False)  # lm_head is tied to wte
+    if gpt2_compatible(cfg) or llama_compatible(cfg):
+        if gpt2_compatible(cfg):
+            hf = tf.GPT2LMHeadModel(
+                tf.GPT2Config(
+                    vocab_size=cfg.vocab_size,
+                    n_positions=cfg.block_size,
+                    n_embd=cfg.n_embd,
+                    n_layer=cfg.n_layer,
+                    n_head=cfg.n_head,
+                    activation_function=GPT2_ACTIVATIONS[cfg.mlp],
+                    resid_pdrop=0.0,
+                    embd_pdrop=0.0,
+                    attn_pdrop=0.0,
+                    layer_norm_epsilon=cfg.norm_eps,
+                    tie_word_embeddings=True,
+                    bos_token_id=None,
+                    eos_token_id=None,
+                )
+            )
+            weights = _gpt2_state_dict(model)
+        else:
+            hf, weights = tf.LlamaForCausalLM(_llama_config(tf, cfg)), _llama_state_dict(model)
+        loaded = hf.load_state_dict(weights, strict=False)
+        # only lm_head is left: it is tied to the token embedding
+        assert set(loaded.missing_keys) <= {'lm_head.weight'} and not loaded.unexpected_keys, loaded
         bars = tf.utils.logging.is_progress_bar_enabled()
         # a one-file model needs no "Writing model shards" bar
         tf.utils.logging.disable_progress_bar()
@@ -285,8 +354,86 @@ def _read_weights(folder: Path) -> dict[str, torch.Tensor]:
     )
 
 
+def _llama_gpt_config(folder: Path, config: dict) -> GPTConfig:
+    """The `GPTConfig` of a Llama `config.json`; `CheckpointError` naming what minigpt doesn't
+    compute."""
+    rope = config.get('rope_parameters') or config.get('rope_scaling') or {}
+    heads, width = config.get('num_attention_heads'), config.get('hidden_size')
+    refuse = {
+        k: config.get(k)
+        for k, ok in [
+            ('tie_word_embeddings', True),
+            ('attention_bias', False),
+            ('mlp_bias', False),
+            ('hidden_act', 'silu'),
+            ('pretraining_tp', 1),
+        ]
+        if config.get(k, ok) != ok
+    }
+    if rope.get('rope_type', 'default') != 'default':
+        refuse['rope_type'] = rope['rope_type']
+    if heads and width and config.get('head_dim', width // heads) != width // heads:
+        refuse['head_dim'] = config['head_dim']
+    if refuse:
+        raise CheckpointError(
+            f"{folder} is a Llama model with settings minigpt's GPT doesn't compute: "
+            f"{', '.join(f'{k}={v!r}' for k, v in refuse.items())}."
+        )
+    kv = config.get('num_key_value_heads') or heads
+    try:
+        cfg = GPTConfig(
+            vocab_size=config['vocab_size'],
+            block_size=config.get('max_position_embeddings', 2048),
+            n_layer=config['num_hidden_layers'],
+            n_head=heads,
+            n_kv_head=None if kv == heads else kv,
+            n_embd=width,
+            bias=False,
+            pos_emb='rope',
+            norm='rmsnorm',
+            norm_eps=config.get('rms_norm_eps', 1e-6),
+            mlp='swiglu',
+            mlp_hidden=config['intermediate_size'],
+            rope_base=rope.get('rope_theta', config.get('rope_theta', 10000.0)),
+        )
+    except (KeyError, ConfigError) as e:
+        raise CheckpointError(
+            f"{folder / 'config.json'} is not a usable Llama config: {e}"
+        ) from None
+    default = GPTConfig.from_dict({**cfg.to_dict(), 'mlp_hidden': None})
+    return default if default.hidden == cfg.hidden else cfg  # a default width stays a default
+
+
+def _from_llama(folder: Path, weights: dict, cfg: GPTConfig) -> dict[str, torch.Tensor]:
+    """Llama's weights under minigpt's names, q/k/v and gate/up stacked into minigpt's fused
+    matrices."""
+    w = {k: v for k, v in weights.items() if k != 'lm_head.weight'}  # tied: the embedding
+    try:
+        out = {
+            'transformer.wte.weight': w.pop('model.embed_tokens.weight'),
+            'transformer.ln_f.weight': w.pop('model.norm.weight'),
+        }
+        for i in range(cfg.n_layer):
+            ours, theirs = f'transformer.h.{i}.', f'model.layers.{i}.'
+            for name, llama in LLAMA_NAMES.items():
+                out[ours + name] = w.pop(theirs + llama)
+            for fused, parts in LLAMA_FUSED.items():
+                out[ours + fused] = torch.cat(
+                    [w.pop(theirs + _llama_part(fused, p)) for p in parts]
+                )
+    except KeyError as e:
+        raise CheckpointError(f"The weights in {folder} have no {e.args[0]}.") from None
+    if w:
+        raise CheckpointError(
+            f"The weights in {folder} hold what minigpt's GPT doesn't compute: "
+            f"{', '.join(sorted(w)[:5])}."
+        )
+    return out
+
+
 def hf_checkpoint(folder: str | Path) -> dict:
-    "An `imported` checkpoint of a Hugging Face folder holding a GPT-2 model (or a minigpt export)."
+    """An `imported` checkpoint of a Hugging Face folder holding a GPT-2 or Llama model (or a
+    minigpt export)."""
     folder = Path(folder)
     if not (folder / 'config.json').is_file():
         raise CheckpointError(
@@ -304,7 +451,6 @@ def hf_checkpoint(folder: str | Path) -> dict:
             k: config.get(k)
             for k, ok in [
                 ('tie_word_embeddings', True),
-                ('layer_norm_epsilon', 1e-5),
                 ('scale_attn_weights', True),
                 ('scale_attn_by_inverse_layer_idx', False),
             ]
@@ -326,16 +472,19 @@ def hf_checkpoint(folder: str | Path) -> dict:
                 n_embd=config['n_embd'],
                 mlp=act,
                 bias=True,
+                norm_eps=config.get('layer_norm_epsilon', 1e-5),
             )
         except (KeyError, ConfigError) as e:
             raise CheckpointError(
                 f"{folder / 'config.json'} is not a usable GPT-2 config: {e}"
             ) from None
         prefix = ''
+    elif kind == 'llama':
+        cfg, prefix = _llama_gpt_config(folder, config), ''
     else:
         raise CheckpointError(
-            f"{folder} holds a {kind!r} model, not a GPT-2 model; minigpt imports GPT-2 folders "
-            "(model_type 'gpt2')."
+            f"{folder} holds a {kind!r} model; minigpt imports GPT-2 and Llama folders "
+            "(model_type 'gpt2' or 'llama')."
         )
     weights = {k.removeprefix(prefix): v for k, v in _read_weights(folder).items()}
     if kind == 'gpt2':
@@ -346,6 +495,8 @@ def hf_checkpoint(folder: str | Path) -> dict:
             if not k.endswith(('.attn.bias', '.attn.masked_bias'))
         }
         weights = {k: v.t() if k.endswith(GPT2_CONV1D) else v for k, v in weights.items()}
+    if kind == 'llama':
+        weights = _from_llama(folder, weights, cfg)
     weights.setdefault('lm_head.weight', weights.get('transformer.wte.weight'))
     with torch.device('meta'):
         diffs = weight_differences(GPT(cfg), weights)  # shapes only
