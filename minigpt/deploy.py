@@ -6,7 +6,7 @@ Docs: https://minigpt-dev.github.io/minigpt/deploy.html.md"""
 
 # %% ../nbs/24_deploy.ipynb #ddba3c8e
 from __future__ import annotations
-import argparse, json, shutil, sys
+import argparse, json, os, shutil, sys
 from pathlib import Path
 import torch
 import minigpt
@@ -27,8 +27,9 @@ from .inference import Parser, check_out, load_for_inference, run_command
 from .export import save_safetensors
 
 # %% auto #0
-__all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'LLAMA_NAMES', 'LLAMA_FUSED', 'EXPORT_FORMATS', 'hf_tokenizer',
-           'gpt2_compatible', 'llama_compatible', 'save_hf', 'hf_checkpoint', 'load_hf', 'export_main', 'import_main',
+__all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'LLAMA_NAMES', 'LLAMA_FUSED', 'GGUF_BLOCK', 'GGUF_MODEL',
+           'EXPORT_FORMATS', 'hf_tokenizer', 'gpt2_compatible', 'llama_compatible', 'save_hf', 'hf_checkpoint',
+           'load_hf', 'interleave_rotary', 'gguf_tensors', 'gguf_vocab', 'save_gguf', 'export_main', 'import_main',
            'export_cli', 'import_cli', 'merge_main', 'merge_cli']
 
 # %% ../nbs/24_deploy.ipynb #73b0fbdb
@@ -531,12 +532,165 @@ def load_hf(folder: str | Path) -> tuple[GPT, Tokenizer]:
     export)."""
     return build_model(hf_checkpoint(folder))
 
+# %% ../nbs/24_deploy.ipynb #7623eae2785240b9bd12b16a66d81610
+# minigpt's Llama names -> llama.cpp's GGUF names (per block, then for the whole model)
+GGUF_BLOCK = {
+    'input_layernorm': 'attn_norm',
+    'self_attn.q_proj': 'attn_q',
+    'self_attn.k_proj': 'attn_k',
+    'self_attn.v_proj': 'attn_v',
+    'self_attn.o_proj': 'attn_output',
+    'post_attention_layernorm': 'ffn_norm',
+    'mlp.gate_proj': 'ffn_gate',
+    'mlp.up_proj': 'ffn_up',
+    'mlp.down_proj': 'ffn_down',
+}
+GGUF_MODEL = {
+    'model.embed_tokens.weight': 'token_embd.weight',
+    'model.norm.weight': 'output_norm.weight',
+}
+
+
+def interleave_rotary(w: torch.Tensor, heads: int) -> torch.Tensor:
+    """Reorder each head's rows of a query or key matrix from rotating channel `i` with `i + hs/2`
+    (minigpt, Llama in `transformers`) to rotating channels `2i` and `2i + 1` (llama.cpp)."""
+    hs = w.shape[0] // heads
+    return w.reshape(heads, 2, hs // 2, -1).transpose(1, 2).reshape(w.shape)
+
+
+def gguf_tensors(model: GPT) -> dict[str, torch.Tensor]:
+    """A Llama-shaped `model`'s weights under llama.cpp's names and query/key layout (tied: no
+    output)."""
+    cfg, out = model.cfg, {}
+    heads = {'self_attn.q_proj': cfg.n_head, 'self_attn.k_proj': cfg.n_kv_head or cfg.n_head}
+    for name, w in _llama_state_dict(model).items():
+        if name in GGUF_MODEL:
+            out[GGUF_MODEL[name]] = w
+            continue
+        i, part = name.removeprefix('model.layers.').removesuffix('.weight').split('.', 1)
+        out[f'blk.{i}.{GGUF_BLOCK[part]}.weight'] = (
+            interleave_rotary(w, heads[part]) if part in heads else w
+        )
+    return out
+
+
+def _byte_chars() -> dict[int, str]:
+    "GPT-2's byte-level alphabet: printable bytes stand for themselves, the others move past 255."
+    kept = [*range(33, 127), *range(161, 173), *range(174, 256)]
+    moved = iter(range(256, 512))
+    return {b: chr(b) if b in kept else chr(next(moved)) for b in range(256)}
+
+
+def gguf_vocab(tokenizer: Tokenizer) -> dict:
+    """The vocabulary as llama.cpp reads it: byte-level BPE ('gpt2', a character vocabulary of
+    one-byte characters included) or SentencePiece ('llama')."""
+    normal, unknown, control = 1, 2, 3  # llama.cpp's token types (SentencePiece's numbering)
+    if isinstance(tokenizer, CharTokenizer):
+        wide = [c for c in tokenizer.itos if len(c.encode('utf-8')) != 1]
+        if wide:
+            raise ConfigError(
+                f"GGUF export of a character vocabulary needs one-byte (ASCII) characters; this "
+                f"one has {len(wide)} others, e.g. {wide[0]!r}: train with --tokenizer bpe."
+            )
+        byte = _byte_chars()
+        tokens = [byte[ord(c)] for c in tokenizer.itos]
+        return dict(
+            model='gpt2', pre='default', tokens=tokens, merges=[], types=[normal] * len(tokens)
+        )
+    if isinstance(tokenizer, BPETokenizer):
+        spec = json.loads(tokenizer.tokenizer.to_str())
+        tokens = [''] * tokenizer.vocab_size
+        for piece, i in spec['model']['vocab'].items():
+            tokens[i] = piece
+        special = {t['id'] for t in spec['added_tokens']}
+        for t in spec['added_tokens']:
+            tokens[t['id']] = t['content']
+        merges = [m if isinstance(m, str) else ' '.join(m) for m in spec['model']['merges']]
+        types = [control if i in special else normal for i in range(len(tokens))]
+        return dict(model='gpt2', pre='gpt-2', tokens=tokens, merges=merges, types=types)
+    if isinstance(tokenizer, SentencePieceTokenizer):
+        from sentencepiece import sentencepiece_model_pb2 as spm_pb
+
+        proto = spm_pb.ModelProto()
+        proto.ParseFromString(tokenizer.model)
+        pieces = list(proto.pieces)
+        return dict(
+            model='llama',
+            pre='default',
+            tokens=[p.piece for p in pieces],
+            scores=[p.score for p in pieces],
+            types=[p.type for p in pieces],  # NORMAL 1, UNKNOWN 2, CONTROL 3, ..., BYTE 6
+            add_space_prefix=False,
+        )
+    raise ConfigError(f"Can't write a {type(tokenizer).__name__} vocabulary to GGUF.")
+
+
+def save_gguf(
+    model: GPT,
+    tokenizer: Tokenizer,
+    out: str | Path,  # the .gguf file to write
+    force: bool = False,  # replace a file that exists
+) -> Path:
+    "Write a Llama-shaped `model` and its tokenizer as one GGUF file (float32) for llama.cpp."
+    cfg = model.cfg
+    if not llama_compatible(cfg):
+        raise ConfigError(
+            "GGUF export needs Llama's shape: pos_emb='rope', norm='rmsnorm', mlp='swiglu', "
+            f"bias=False and qk_norm=False; this model has pos_emb={cfg.pos_emb!r}, "
+            f"norm={cfg.norm!r}, mlp={cfg.mlp!r}, bias={cfg.bias}, qk_norm={cfg.qk_norm}."
+        )
+    if tokenizer.vocab_size != cfg.vocab_size:
+        raise ValueError(
+            f"The tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is "
+            f"{cfg.vocab_size}."
+        )
+    vocab = gguf_vocab(tokenizer)  # refuses before anything is written
+    gguf = _hf('gguf')
+    out = check_out(out, force)
+    tmp = out.with_name(f'.{out.name}.tmp')
+    w = gguf.GGUFWriter(str(tmp), 'llama')
+    w.add_context_length(cfg.block_size)
+    w.add_embedding_length(cfg.n_embd)
+    w.add_block_count(cfg.n_layer)
+    w.add_feed_forward_length(cfg.hidden)
+    w.add_head_count(cfg.n_head)
+    w.add_head_count_kv(cfg.n_kv_head or cfg.n_head)
+    w.add_rope_dimension_count(cfg.n_embd // cfg.n_head)
+    w.add_rope_freq_base(float(cfg.rope_base))
+    w.add_layer_norm_rms_eps(float(cfg.norm_eps))
+    w.add_vocab_size(cfg.vocab_size)
+    w.add_file_type(gguf.LlamaFileType.ALL_F32)
+    w.add_tokenizer_model(vocab['model'])
+    w.add_tokenizer_pre(vocab['pre'])
+    w.add_token_list(vocab['tokens'])
+    w.add_token_types(vocab['types'])
+    if vocab.get('merges'):
+        w.add_token_merges(vocab['merges'])
+    if 'scores' in vocab:
+        w.add_token_scores(vocab['scores'])
+    if 'add_space_prefix' in vocab:
+        w.add_add_space_prefix(vocab['add_space_prefix'])
+    if tokenizer.eot_id is not None:
+        w.add_eos_token_id(tokenizer.eot_id)
+    w.add_add_bos_token(False)  # minigpt starts from the prompt's own tokens
+    for name, t in gguf_tensors(model).items():
+        w.add_tensor(name, t.float().numpy())
+    try:
+        w.write_header_to_file()
+        w.write_kv_data_to_file()
+        w.write_tensors_to_file()
+        w.close()
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return out
+
 # %% ../nbs/24_deploy.ipynb #392f0259
-EXPORT_FORMATS = ('hf', 'safetensors', 'int8')
+EXPORT_FORMATS = ('hf', 'gguf', 'safetensors', 'int8')
 
 
 def export_main(argv: list[str] | None = None) -> int:
-    "Entry point of `minigpt-export CHECKPOINT --format {hf,safetensors,int8} --out PATH`."
+    "Entry point of `minigpt-export CHECKPOINT --format {hf,gguf,safetensors,int8} --out PATH`."
     p = Parser(
         prog='minigpt-export',
         description="Write a checkpoint's model and tokenizer in another format.",
@@ -550,7 +704,8 @@ def export_main(argv: list[str] | None = None) -> int:
         '--format',
         required=True,
         choices=EXPORT_FORMATS,
-        help="hf: a Hugging Face folder; safetensors: one file; int8: an int8 checkpoint",
+        help="hf: a Hugging Face folder; gguf: one llama.cpp file (Llama-shaped models); "
+        "safetensors: one file; int8: an int8 checkpoint",
     )
     p.add_argument('--out', required=True, metavar='PATH', help="the folder (hf) or file to write")
     p.add_argument(
@@ -571,6 +726,8 @@ def _export(args: argparse.Namespace) -> int:
         model = merge_lora(model)
     if args.format == 'hf':
         save_hf(model, tokenizer, out, force=args.force)
+    elif args.format == 'gguf':
+        save_gguf(model, tokenizer, out, force=args.force)
     elif args.format == 'safetensors':
         save_safetensors(model, tokenizer, out)
     else:
@@ -582,11 +739,14 @@ def _export(args: argparse.Namespace) -> int:
     )
     print(f"Exported {args.format}: {out} ({size / 1e6:.1f} MB)")
     if args.format == 'hf':
-        remote = '' if gpt2_compatible(model.cfg) else ', trust_remote_code=True'
+        plain = gpt2_compatible(model.cfg) or llama_compatible(model.cfg)
+        remote = '' if plain else ', trust_remote_code=True'
         print(
             f"Load it with: AutoModelForCausalLM.from_pretrained({str(out)!r}{remote}) and "
             f"AutoTokenizer.from_pretrained({str(out)!r}{remote})"
         )
+    elif args.format == 'gguf':
+        print(f"Run it with llama.cpp: llama-cli -m {out} -p 'ROMEO:' -n 100")
     else:
         print(
             f"Sample with: minigpt-sample --checkpoint {out}"
