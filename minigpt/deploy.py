@@ -1,4 +1,4 @@
-"""Hugging Face format in and out, int8 weights, and what each format keeps: `minigpt-export` and `minigpt-import`, measured on a CPU.
+"""Hugging Face format in and out (GPT-2, Llama), GGUF for llama.cpp, int8 weights, and what each format keeps: `minigpt-export` and `minigpt-import`, measured on a CPU.
 
 Docs: https://minigpt-dev.github.io/minigpt/deploy.html.md"""
 
@@ -149,6 +149,7 @@ def gpt2_compatible(cfg: GPTConfig) -> bool:
     computes."""
     gpt2_norm = cfg.norm == 'layernorm' and cfg.hidden == 4 * cfg.n_embd
     gpt2_norm = gpt2_norm and cfg.n_kv_head in (None, cfg.n_head)  # GPT-2 has a kv head per head
+    gpt2_norm = gpt2_norm and cfg.tie_head  # and its head is its token embedding
     return (
         cfg.pos_emb == 'learned' and not cfg.qk_norm and cfg.mlp in GPT2_ACTIVATIONS and gpt2_norm
     )
@@ -211,6 +212,8 @@ def _llama_state_dict(model: GPT) -> dict[str, torch.Tensor]:
         for fused, parts in LLAMA_FUSED.items():
             for part, w in zip(parts, sd[ours + fused].split(sizes[fused])):
                 out[theirs + _llama_part(fused, part)] = w
+    if not cfg.tie_head:
+        out['lm_head.weight'] = sd['lm_head.weight']
     return {k: v.detach().clone().contiguous() for k, v in out.items()}
 
 
@@ -226,7 +229,7 @@ def _llama_config(tf, cfg: GPTConfig):
         max_position_embeddings=cfg.block_size,
         rms_norm_eps=cfg.norm_eps,
         rope_parameters={'rope_type': 'default', 'rope_theta': float(cfg.rope_base)},
-        tie_word_embeddings=True,
+        tie_word_embeddings=cfg.tie_head,
         bos_token_id=None,
         eos_token_id=None,
     )
@@ -286,8 +289,9 @@ def save_hf(
         else:
             hf, weights = tf.LlamaForCausalLM(_llama_config(tf, cfg)), _llama_state_dict(model)
         loaded = hf.load_state_dict(weights, strict=False)
-        # only lm_head is left: it is tied to the token embedding
-        assert set(loaded.missing_keys) <= {'lm_head.weight'} and not loaded.unexpected_keys, loaded
+        # only a tied lm_head is left: it is the token embedding
+        tied = {'lm_head.weight'} if cfg.tie_head else set()
+        assert set(loaded.missing_keys) <= tied and not loaded.unexpected_keys, loaded
         bars = tf.utils.logging.is_progress_bar_enabled()
         # a one-file model needs no "Writing model shards" bar
         tf.utils.logging.disable_progress_bar()
@@ -310,7 +314,7 @@ def save_hf(
                     'architectures': ['MiniGPTForCausalLM'],
                     'minigpt': cfg.to_dict(),
                     'vocab_size': cfg.vocab_size,
-                    'tie_word_embeddings': True,
+                    'tie_word_embeddings': cfg.tie_head,
                     'use_cache': False,
                     'auto_map': {
                         'AutoConfig': 'modeling_minigpt.MiniGPTConfig',
@@ -324,7 +328,7 @@ def save_hf(
             {
                 'gpt.' + k: v.detach().contiguous()
                 for k, v in model.state_dict().items()
-                if k != 'lm_head.weight'
+                if k != 'lm_head.weight' or not cfg.tie_head
             },
             str(out / 'model.safetensors'),
             metadata={'format': 'pt'},
@@ -363,7 +367,6 @@ def _llama_gpt_config(folder: Path, config: dict) -> GPTConfig:
     refuse = {
         k: config.get(k)
         for k, ok in [
-            ('tie_word_embeddings', True),
             ('attention_bias', False),
             ('mlp_bias', False),
             ('hidden_act', 'silu'),
@@ -396,6 +399,7 @@ def _llama_gpt_config(folder: Path, config: dict) -> GPTConfig:
             mlp='swiglu',
             mlp_hidden=config['intermediate_size'],
             rope_base=rope.get('rope_theta', config.get('rope_theta', 10000.0)),
+            tie_head=config.get('tie_word_embeddings', False),  # LlamaConfig's default: untied
         )
     except (KeyError, ConfigError) as e:
         raise CheckpointError(
@@ -408,9 +412,11 @@ def _llama_gpt_config(folder: Path, config: dict) -> GPTConfig:
 def _from_llama(folder: Path, weights: dict, cfg: GPTConfig) -> dict[str, torch.Tensor]:
     """Llama's weights under minigpt's names, q/k/v and gate/up stacked into minigpt's fused
     matrices."""
-    w = {k: v for k, v in weights.items() if k != 'lm_head.weight'}  # tied: the embedding
+    # tied: the head is the embedding, whatever the file holds
+    w = {k: v for k, v in weights.items() if k != 'lm_head.weight' or not cfg.tie_head}
     try:
-        out = {
+        out = {} if cfg.tie_head else {'lm_head.weight': w.pop('lm_head.weight')}
+        out |= {
             'transformer.wte.weight': w.pop('model.embed_tokens.weight'),
             'transformer.ln_f.weight': w.pop('model.norm.weight'),
         }
@@ -451,7 +457,6 @@ def hf_checkpoint(folder: str | Path) -> dict:
         refuse = {
             k: config.get(k)
             for k, ok in [
-                ('tie_word_embeddings', True),
                 ('scale_attn_weights', True),
                 ('scale_attn_by_inverse_layer_idx', False),
             ]
@@ -474,6 +479,7 @@ def hf_checkpoint(folder: str | Path) -> dict:
                 mlp=act,
                 bias=True,
                 norm_eps=config.get('layer_norm_epsilon', 1e-5),
+                tie_head=config.get('tie_word_embeddings', True),
             )
         except (KeyError, ConfigError) as e:
             raise CheckpointError(
@@ -498,7 +504,8 @@ def hf_checkpoint(folder: str | Path) -> dict:
         weights = {k: v.t() if k.endswith(GPT2_CONV1D) else v for k, v in weights.items()}
     if kind == 'llama':
         weights = _from_llama(folder, weights, cfg)
-    weights.setdefault('lm_head.weight', weights.get('transformer.wte.weight'))
+    if cfg.tie_head:
+        weights.setdefault('lm_head.weight', weights.get('transformer.wte.weight'))
     with torch.device('meta'):
         diffs = weight_differences(GPT(cfg), weights)  # shapes only
     if diffs:
@@ -548,6 +555,7 @@ GGUF_BLOCK = {
 GGUF_MODEL = {
     'model.embed_tokens.weight': 'token_embd.weight',
     'model.norm.weight': 'output_norm.weight',
+    'lm_head.weight': 'output.weight',  # untied heads only
 }
 
 

@@ -42,6 +42,7 @@ class GPTConfig(ConfigBase):
     norm: str = 'layernorm'  # 'layernorm' (GPT-2) or 'rmsnorm' (no mean, no bias: Llama)
     norm_eps: float = 1e-5  # epsilon of every LayerNorm or RMSNorm, added to the variance (not QK-norm's)
     rope_base: float = 10000.0  # rotary positions: the slowest channel pair turns once every 2π·rope_base positions
+    tie_head: bool = True  # the output head is the token embedding's matrix (GPT-2); False: a matrix of its own
 
     def __post_init__(self):
         for name in ('vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd'):
@@ -192,7 +193,8 @@ class GPT(nn.Module):
             )
         )
         self.lm_head = nn.Linear(cfg.n_embd, cfg.vocab_size, bias=False)
-        self.lm_head.weight = self.transformer.wte.weight  # weight tying: one tensor, two roles
+        if cfg.tie_head:
+            self.lm_head.weight = self.transformer.wte.weight  # weight tying: one tensor, two roles
         self.apply(self._init_weights)
         for name, p in self.named_parameters():
             if name.endswith('c_proj.weight'):
@@ -247,11 +249,12 @@ class GPT(nn.Module):
         return self.cfg.n_layer * (self.cfg.block_size - 1) + 1
 
     def num_params(self, non_embedding: bool = False) -> int:
-        """Number of parameters, tied weights counted once; `non_embedding` leaves out the position
-        table."""
+        """Number of parameters, tied weights counted once; `non_embedding` leaves out the lookup
+        tables (positions; tokens when the head is untied), which do no arithmetic."""
         n = sum(p.numel() for p in self.parameters())  # parameters() yields a shared tensor once
         wpe = self.transformer.wpe.weight.numel() if 'wpe' in self.transformer else 0
-        return n - wpe if non_embedding else n
+        wte = 0 if self.cfg.tie_head else self.transformer.wte.weight.numel()
+        return n - wpe - wte if non_embedding else n
 
 # %% ../nbs/05_model.ipynb #770778f9
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
