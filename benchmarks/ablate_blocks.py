@@ -10,10 +10,11 @@ Two phases, so that background load can't decide the result:
 1. step time: every variant runs `--steps` measured steps with `minigpt.bench.train_speed` on all the
    cores the run may use, the variants alternating over `--rounds` rounds (medians);
 2. loss: every (variant, seed) trains the full 600 steps on one thread, two at a time, and is scored
-   by its best validation loss (the trainer's evaluation, as `minigpt-train` prints it). The loss
-   after a given number of steps doesn't depend on the machine's load.
+   by its validation loss at the end (the trainer's evaluation, as `minigpt-train` prints it; the
+   default run also evaluates every 50 steps, which this skips to save time). The loss after a given
+   number of steps doesn't depend on the machine's load.
 
-Wall time follows: steps times step time. Per variant the table gives the mean best val loss over the
+Wall time follows: steps times step time. Per variant the table gives the mean final val loss over the
 seeds with a 95% t-interval, the paired difference to the reference (same seeds: the same batches),
 the step time and the key/value cache per token of context (grouped-query attention's point).
 The benchmark chapter (nbs/26_bench.ipynb) shows the result.
@@ -36,6 +37,10 @@ VARIANTS = {  # name: changes to the default run's model
     'grouped-query, 2 kv heads': dict(n_kv_head=2),
     'multi-query, 1 kv head': dict(n_kv_head=1),
     "Llama's block (RMSNorm + SwiGLU)": dict(norm='rmsnorm', mlp='swiglu'),
+    'untied head': dict(tie_head=False),
+    'zero-initialised projections': dict(zero_init_proj=True),
+    'residual scalars': dict(resid_scalars=True),
+    'logit softcap 15': dict(logit_softcap=15.0),
 }
 # t quantiles (two-sided 95%) for n - 1 degrees of freedom
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
@@ -44,7 +49,9 @@ T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8:
 def configs(name: str, dtype: str = 'auto', seed: int = 1337) -> tuple[GPTConfig, TrainConfig]:
     "The default run's configs with variant `name`'s model changes."
     model = GPTConfig.preset('cpu', **VARIANTS[name])
-    return model, TrainConfig.preset('cpu', device='cpu', dtype=dtype, seed=seed)
+    train = TrainConfig.preset('cpu', device='cpu', dtype=dtype, seed=seed)
+    # one evaluation, at the end: the run's loss after its 600 steps
+    return model, replace(train, eval_interval=train.max_iters)
 
 
 def train_one(name: str, seed: int, dtype: str) -> dict:
@@ -52,7 +59,7 @@ def train_one(name: str, seed: int, dtype: str) -> dict:
     torch.set_num_threads(1)
     keep_freed_memory()  # as minigpt-train does
     r = time_to_loss(*configs(name, dtype, seed), TextDataset.from_file(), target=0.0)
-    return dict(name=name, seed=seed, best_val_loss=r['val_loss'])
+    return dict(name=name, seed=seed, val_loss=r['val_loss'])
 
 
 def interval(xs: list[float]) -> tuple[float, float]:
@@ -75,6 +82,9 @@ def main():
     p.add_argument('--dtype', default='auto', help="'auto', 'float32' or 'bfloat16'")
     p.add_argument('--only', nargs='*', default=None, help='run only these variants')
     p.add_argument('--out', default=None)
+    p.add_argument(
+        '--times-only', action='store_true', help="measure step times again into --out's rows"
+    )
     args = p.parse_args()
     if unknown := set(args.only or ()) - set(VARIANTS):
         p.error(f"unknown variant(s) {sorted(unknown)}; choose from {list(VARIANTS)}")
@@ -89,10 +99,16 @@ def main():
             times[n].append(speed['ms_per_step'])
     ms = {n: statistics.median(v) for n, v in times.items()}
     print({n: round(v, 1) for n, v in ms.items()}, flush=True)
+    if args.times_only:  # a quieter machine: new step times, the same losses
+        out = json.load(open(args.out))
+        for row in out['rows']:
+            row.update(ms_per_step=ms[row['name']], step_times=times[row['name']])
+        json.dump(out | dict(machine=info, timed=args.rounds), open(args.out, 'w'), indent=1)
+        return
     jobs = [(n, 1337 + s) for s in range(args.seeds) for n in names]
     with ProcessPoolExecutor(2) as pool:
         runs = list(pool.map(train_one, *zip(*jobs), [args.dtype] * len(jobs)))
-    loss = {(r['name'], r['seed']): r['best_val_loss'] for r in runs}
+    loss = {(r['name'], r['seed']): r['val_loss'] for r in runs}
     ref, rows = names[0], []
     for n in names:
         seeds = [1337 + s for s in range(args.seeds)]

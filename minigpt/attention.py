@@ -175,9 +175,12 @@ class CausalSelfAttention(nn.Module):
         self,
         x: torch.Tensor,  # (B, T, C) inputs
         cache: KVCache | None = None,  # keys and values of earlier tokens; updated in place
+        ve: torch.Tensor | None = None,  # (B, T, kv width) added to the values (value embeddings)
     ) -> torch.Tensor:  # (B, T, C) outputs
         B, T, C = x.shape
         q, k, v = self.c_attn(x).split([self.n_embd, self.kv_width, self.kv_width], dim=2)
+        if ve is not None:
+            v = v + ve
         hs = C // self.n_head
         q = q.view(B, T, self.n_head, hs).transpose(1, 2)  # (B, nh, T, hs)
         # (B, n_kv_head, T, hs): with fewer kv heads, the cache keeps only these

@@ -144,12 +144,18 @@ GPT2_CONV1D = ('attn.c_attn.weight', 'attn.c_proj.weight', 'mlp.c_fc.weight', 'm
 GPT2_ACTIVATIONS = {'gelu': 'gelu', 'gelu_tanh': 'gelu_pytorch_tanh', 'relu2': 'relu2'}
 
 
+def _no_tricks(cfg: GPTConfig) -> bool:
+    "Neither GPT-2 nor Llama computes residual scalars, value embeddings or a logit softcap."
+    return not (cfg.resid_scalars or cfg.value_embeds) and cfg.logit_softcap is None
+
+
 def gpt2_compatible(cfg: GPTConfig) -> bool:
     """Whether `transformers`' `GPT2LMHeadModel` computes exactly what a `GPT` of this shape
     computes."""
     gpt2_norm = cfg.norm == 'layernorm' and cfg.hidden == 4 * cfg.n_embd
     gpt2_norm = gpt2_norm and cfg.n_kv_head in (None, cfg.n_head)  # GPT-2 has a kv head per head
     gpt2_norm = gpt2_norm and cfg.tie_head  # and its head is its token embedding
+    gpt2_norm = gpt2_norm and _no_tricks(cfg)
     return (
         cfg.pos_emb == 'learned' and not cfg.qk_norm and cfg.mlp in GPT2_ACTIVATIONS and gpt2_norm
     )
@@ -158,7 +164,7 @@ def gpt2_compatible(cfg: GPTConfig) -> bool:
 def llama_compatible(cfg: GPTConfig) -> bool:
     """Whether `transformers`' `LlamaForCausalLM` computes what a `GPT` of this shape computes
     over up to `block_size` tokens: rotary positions, RMSNorm, SwiGLU, no biases, no QK-norm."""
-    llama_block = cfg.norm == 'rmsnorm' and cfg.mlp == 'swiglu'
+    llama_block = cfg.norm == 'rmsnorm' and cfg.mlp == 'swiglu' and _no_tricks(cfg)
     return cfg.pos_emb == 'rope' and llama_block and not cfg.bias and not cfg.qk_norm
 
 

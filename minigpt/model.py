@@ -15,8 +15,8 @@ from .attention import CausalSelfAttention, KVCache
 from .config import ConfigError, ConfigBase, preset_settings
 
 # %% auto #0
-__all__ = ['MLPS', 'NORMS', 'GPTConfig', 'gelu_tanh', 'relu2', 'make_norm', 'MLP', 'Block', 'GPT', 'param_groups',
-           'flops_per_token']
+__all__ = ['MLPS', 'NORMS', 'GPTConfig', 'gelu_tanh', 'relu2', 'value_embed_layers', 'make_norm', 'MLP', 'Block', 'GPT',
+           'param_groups', 'flops_per_token']
 
 # %% ../nbs/05_model.ipynb #1038c304
 MLPS = ('gelu', 'gelu_tanh', 'relu2', 'swiglu')  # the MLP kinds a GPT can have
@@ -43,6 +43,10 @@ class GPTConfig(ConfigBase):
     norm_eps: float = 1e-5  # epsilon of every LayerNorm or RMSNorm, added to the variance (not QK-norm's)
     rope_base: float = 10000.0  # rotary positions: the slowest channel pair turns once every 2π·rope_base positions
     tie_head: bool = True  # the output head is the token embedding's matrix (GPT-2); False: a matrix of its own
+    logit_softcap: float | None = None  # squash the logits smoothly into ±this: cap·tanh(logits/cap) (Gemma 2)
+    zero_init_proj: bool = False  # start each block's output projections at zero, so blocks start as the identity
+    resid_scalars: bool = False  # learned per-layer scalars: block i reads a_i·x + b_i·x0, x0 the embedding (nanochat)
+    value_embeds: bool = False  # every other layer, the last included, adds a per-token table to its values (nanochat)
 
     def __post_init__(self):
         for name in ('vocab_size', 'block_size', 'n_layer', 'n_head', 'n_embd'):
@@ -75,7 +79,8 @@ class GPTConfig(ConfigBase):
             raise ConfigError(f"mlp must be one of {', '.join(map(repr, MLPS))}; got {self.mlp!r}.")
         if self.norm not in NORMS:
             raise ConfigError(f"norm must be 'layernorm' or 'rmsnorm'; got {self.norm!r}.")
-        for name in ('norm_eps', 'rope_base'):
+        names = ('norm_eps', 'rope_base', 'logit_softcap') if self.logit_softcap is not None else ()
+        for name in names or ('norm_eps', 'rope_base'):
             v = getattr(self, name)
             if isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 < v < float('inf'):
                 raise ConfigError(f"{name} must be a positive number; got {v!r}.")
@@ -113,6 +118,11 @@ def gelu_tanh(x: torch.Tensor) -> torch.Tensor:
 def relu2(x: torch.Tensor) -> torch.Tensor:
     "Squared ReLU, `max(x, 0)²` (Primer)."
     return F.relu(x).square()
+
+
+def value_embed_layers(cfg: GPTConfig) -> list[int]:
+    "The layers with value embeddings: every other one, counting back from the last; none if off."
+    return list(range(cfg.n_layer - 1, -1, -2))[::-1] if cfg.value_embeds else []
 
 
 def make_norm(cfg: GPTConfig) -> nn.Module:
@@ -169,8 +179,10 @@ class Block(nn.Module):
         self.ln_2 = make_norm(cfg)
         self.mlp = MLP(cfg)
 
-    def forward(self, x: torch.Tensor, cache: KVCache | None = None) -> torch.Tensor:
-        x = x + self.attn(self.ln_1(x), cache)  # communicate
+    def forward(
+        self, x: torch.Tensor, cache: KVCache | None = None, ve: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        x = x + self.attn(self.ln_1(x), cache, ve)  # communicate
         return x + self.mlp(self.ln_2(x))  # compute
 
 # %% ../nbs/05_model.ipynb #385967fe
@@ -198,7 +210,18 @@ class GPT(nn.Module):
         self.apply(self._init_weights)
         for name, p in self.named_parameters():
             if name.endswith('c_proj.weight'):
-                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * cfg.n_layer))
+                std = 0.0 if cfg.zero_init_proj else 0.02 / math.sqrt(2 * cfg.n_layer)
+                nn.init.normal_(p, mean=0.0, std=std)
+        # value embeddings, zero at first: the values start as the plain model's
+        kv = (cfg.n_kv_head or cfg.n_head) * (cfg.n_embd // cfg.n_head)
+        self.value_embeds = nn.ModuleDict(
+            {str(i): nn.Embedding(cfg.vocab_size, kv) for i in value_embed_layers(cfg)}
+        )
+        for table in self.value_embeds.values():
+            nn.init.zeros_(table.weight)
+        if cfg.resid_scalars:  # start as the plain residual stream: a_i = 1, b_i = 0
+            self.resid_lambdas = nn.Parameter(torch.ones(cfg.n_layer))
+            self.x0_lambdas = nn.Parameter(torch.zeros(cfg.n_layer))
 
     def _init_weights(self, module):
         if isinstance(module, (nn.Linear, nn.Embedding)):
@@ -225,10 +248,16 @@ class GPT(nn.Module):
                     f"{' (learned positions end at block_size, so a cache cannot go further)' if start else ''}."
                 )
             x = x + self.transformer.wpe(torch.arange(start, start + T, device=idx.device))
-        x = self.transformer.drop(x)
+        x0 = x = self.transformer.drop(x)
         for i, block in enumerate(self.transformer.h):
-            x = block(x, None if cache is None else cache[i])
+            if self.cfg.resid_scalars:
+                x = self.resid_lambdas[i] * x + self.x0_lambdas[i] * x0
+            ve = self.value_embeds[str(i)](idx) if str(i) in self.value_embeds else None
+            x = block(x, None if cache is None else cache[i], ve)
         logits = self.lm_head(self.transformer.ln_f(x))  # (B, T, vocab_size)
+        if self.cfg.logit_softcap is not None:
+            cap = self.cfg.logit_softcap
+            logits = cap * torch.tanh(logits / cap)
         loss = (
             None
             if targets is None
@@ -250,11 +279,12 @@ class GPT(nn.Module):
 
     def num_params(self, non_embedding: bool = False) -> int:
         """Number of parameters, tied weights counted once; `non_embedding` leaves out the lookup
-        tables (positions; tokens when the head is untied), which do no arithmetic."""
+        tables (positions, value embeddings; tokens when the head is untied), which do no arithmetic."""
         n = sum(p.numel() for p in self.parameters())  # parameters() yields a shared tensor once
         wpe = self.transformer.wpe.weight.numel() if 'wpe' in self.transformer else 0
         wte = 0 if self.cfg.tie_head else self.transformer.wte.weight.numel()
-        return n - wpe - wte if non_embedding else n
+        ve = sum(p.numel() for p in self.value_embeds.parameters())
+        return n - wpe - wte - ve if non_embedding else n
 
 # %% ../nbs/05_model.ipynb #770778f9
 def param_groups(model: nn.Module, weight_decay: float) -> list[dict]:
@@ -277,5 +307,5 @@ def flops_per_token(cfg: GPTConfig, seq_len: int | None = None) -> int:
     kv = (cfg.n_kv_head or cfg.n_head) * (C // cfg.n_head)  # keys (and values) per token
     biases += 2 * (kv - C) if cfg.bias else 0  # grouped-query attention: fewer k and v biases
     n_layer_params = L * (2 * C * C + 2 * C * kv + C * fc + H * C + biases + 2 * norm)
-    N = V * C + n_layer_params + norm
+    N = V * C + n_layer_params + norm + (2 * L if cfg.resid_scalars else 0)
     return 6 * N + 12 * L * C * T
