@@ -41,6 +41,7 @@ VARIANTS = {  # name: changes to the default run's model
     'zero-initialised projections': dict(zero_init_proj=True),
     'residual scalars': dict(resid_scalars=True),
     'logit softcap 15': dict(logit_softcap=15.0),
+    'value embeddings': dict(value_embeds=True),
 }
 # t quantiles (two-sided 95%) for n - 1 degrees of freedom
 T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
@@ -109,9 +110,16 @@ def main():
     with ProcessPoolExecutor(2) as pool:
         runs = list(pool.map(train_one, *zip(*jobs), [args.dtype] * len(jobs)))
     loss = {(r['name'], r['seed']): r['val_loss'] for r in runs}
-    ref, rows = names[0], []
+    seeds = [1337 + s for s in range(args.seeds)]
+    if args.only and args.out and os.path.exists(args.out):  # add to the rows run before
+        for row in json.load(open(args.out))['rows']:
+            for seed, value in zip(seeds, row['losses']):
+                loss.setdefault((row['name'], seed), value)
+            ms.setdefault(row['name'], row['ms_per_step'])
+            times.setdefault(row['name'], row['step_times'])
+    names = [n for n in VARIANTS if (n, seeds[0]) in loss]
+    ref, rows = next(iter(VARIANTS)), []
     for n in names:
-        seeds = [1337 + s for s in range(args.seeds)]
         mean, half = interval([loss[n, s] for s in seeds])
         dmean, dhalf = interval([loss[n, s] - loss[ref, s] for s in seeds])
         cfg = configs(n)[0]
