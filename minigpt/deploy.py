@@ -608,9 +608,11 @@ def gguf_vocab(tokenizer: Tokenizer) -> dict:
             )
         byte = _byte_chars()
         tokens = [byte[ord(c)] for c in tokenizer.itos]
-        return dict(
-            model='gpt2', pre='default', tokens=tokens, merges=[], types=[normal] * len(tokens)
-        )
+        # llama.cpp wants merges, and GGUF can't store an empty list: one that joins two NUL bytes,
+        # which no text of this vocabulary holds (a corpus with NUL bytes is refused as binary)
+        never = f'{byte[0]} {byte[0]}'
+        types = [normal] * len(tokens)
+        return dict(model='gpt2', pre='default', tokens=tokens, merges=[never], types=types)
     if isinstance(tokenizer, BPETokenizer):
         spec = json.loads(tokenizer.tokenizer.to_str())
         tokens = [''] * tokenizer.vocab_size
@@ -678,7 +680,7 @@ def save_gguf(
     w.add_tokenizer_pre(vocab['pre'])
     w.add_token_list(vocab['tokens'])
     w.add_token_types(vocab['types'])
-    if vocab.get('merges'):
+    if 'merges' in vocab:
         w.add_token_merges(vocab['merges'])
     if 'scores' in vocab:
         w.add_token_scores(vocab['scores'])

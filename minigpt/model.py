@@ -38,7 +38,11 @@ class GPTConfig(ConfigBase):
     pos_emb: str = 'learned'  # positions: 'learned' (a table, GPT-2) or 'rope' (rotary, sliding window)
     qk_norm: bool = False  # RMS-normalise queries and keys in attention
     mlp: str = 'gelu'  # MLP activation: 'gelu', 'gelu_tanh' (GPT-2's tanh approximation), 'relu2' (squared ReLU, Primer) or 'swiglu' (gated, Llama)
-    mlp_hidden: int | None = None  # the MLP's hidden width (None: 4·n_embd; for 'swiglu' 8/3·n_embd, rounded up to a multiple of 8)
+    mlp_hidden: int | None = (
+        # the MLP's hidden width (None: 4·n_embd; for 'swiglu' 8/3·n_embd, rounded up to a multiple
+        # of 8)
+        None
+    )
     norm: str = 'layernorm'  # 'layernorm' (GPT-2) or 'rmsnorm' (no mean, no bias: Llama)
     norm_eps: float = 1e-5  # epsilon of every LayerNorm or RMSNorm, added to the variance (not QK-norm's)
     rope_base: float = 10000.0  # rotary positions: the slowest channel pair turns once every 2π·rope_base positions
