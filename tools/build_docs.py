@@ -73,7 +73,9 @@ def _exported(sym):
     found = []
     for mod in importlib.import_module(f'{lib}._modidx').d['syms']:
         obj = importlib.import_module(mod)
-        for part in sym.__qualname__.split('.'): obj = getattr(obj, part, None)
+        for part in sym.__qualname__.split('.'):
+            try: obj = getattr(obj, part, None)
+            except ImportError: obj = None  # a name that moved elsewhere says so (minigpt.data's __getattr__)
         same_as = lambda f: getattr(f, '__func__', f) is getattr(obj, '__func__', obj)  # a classmethod is bound anew each time
         if obj is not None and not any(same_as(f) for f in found): found.append(obj)
     if len(found) > 1:  # one name, several objects: pick the one whose docstring the notebook's object has, never a mix
