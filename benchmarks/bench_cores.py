@@ -7,7 +7,7 @@ or another `--preset`, e.g. `cpu`, the default of minigpt-train) with two traine
 `parallel`: `CPUCores(1)` (whole batches, every operation on all of PyTorch's threads) and `CPUCores(N)` (default:
 the number of threads; one slice of each batch per core, one thread each), what `cpu_cores` 1 and N choose. Each
 round runs `--steps` timed steps of each trainer, in alternating order, after one untimed step; the medians of all
-timed steps are printed. The CPU chapter (nbs/17_cpu.ipynb) quotes its output.
+timed steps are printed. The CPU chapter (nbs/19_cpu.ipynb) quotes its output.
 """
 from __future__ import annotations
 import argparse, json, os, statistics, time

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Training tokens/s of the default model on 1 process vs 2 torchrun processes (gloo on CPU; NCCL where GPUs exist).
 # Usage: [DTYPE=float32] bash benchmarks/bench_distributed.sh [ITERS] [DEVICE]   -> prints a markdown table (median tokens/s after warm-up)
-# The distributed chapter (nbs/18_distributed.ipynb) quotes its table.
+# The distributed chapter (nbs/20_distributed.ipynb) quotes its table.
 set -euo pipefail
 ITERS=${1:-200}; DEVICE=${2:-cpu}
 out=$(mktemp -d)

@@ -1,4 +1,4 @@
-"""Which int8 implementation minigpt uses, by measurement (the int8 chapter, nbs/15_quantize.ipynb, shows the result).
+"""Which int8 implementation minigpt uses, by measurement (the int8 chapter, nbs/17_quantize.ipynb, shows the result).
 
     python benchmarks/bench_int8.py        # about a minute on a 2-core CPU; writes benchmarks/2026-11-30/int8_implementations.json
 

@@ -11,7 +11,7 @@ the base, and LoRA at ranks 4 and 16. Every run uses the cpu preset's training s
 0.02 and 2e-3; for LoRA, a probe of AdamW at 3e-3, 1e-2 and 3e-2 did no better over 150 steps).
 Measured for each: trainable parameters, optimizer state bytes, median step time, checkpoint size, loss on the second
 text's validation split and on the first's (what fine-tuning forgot). Writes benchmarks/2026-11-30/lora_example.json, which the LoRA
-chapter (nbs/14_lora.ipynb) shows as a table and a plot.
+chapter (nbs/16_lora.ipynb) shows as a table and a plot.
 """
 import argparse, json, os, statistics, sys, time
 from pathlib import Path
