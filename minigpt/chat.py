@@ -17,13 +17,13 @@ import numpy as np
 import torch
 
 from .tokenizer import CharTokenizer, Tokenizer
-from .subwords import tokenizer_from_dict
+from .subwords import tokenizer_from_dict, train_tokenizer
 from .model import GPT
 
 # %% auto #0
 __all__ = ['ROLES', 'CHAT_TOKENS', 'IGNORE', 'ChatError', 'ChatTokenizer', 'load_tokenizer', 'check_conversation', 'render_chat',
            'chat_html', 'read_conversations', 'write_conversations', 'chat_tokenizer', 'grow_vocab',
-           'ConversationDataset']
+           'ConversationDataset', 'open_conversations']
 
 # %% ../nbs/09_chat.ipynb #8763a12b2bbd4a93a75aff182afb95dc
 ROLES = ('system', 'user', 'assistant')
@@ -347,3 +347,31 @@ class ConversationDataset:
             f"conversations, block_size={self.block_size}, {self.truncated} cut, "
             f"{self.dropped} dropped)"
         )
+
+# %% ../nbs/09_chat.ipynb #d6ca27006b894b04b6fc8b79396e2797
+def open_conversations(
+    path: str | Path,  # a JSON-lines conversation file
+    block_size: int,  # the model's: longer conversations are cut
+    tokenizer: Tokenizer | None = None,  # the base model's; None trains one of `kind` on the text
+    kind: str = 'char',  # the tokenizer to train without a base model
+    vocab_size: int | None = None,  # its size, for 'bpe' and 'sentencepiece'
+) -> tuple[ConversationDataset, list[str]]:
+    "A conversation file as a `ConversationDataset`, and notes on what was added, cut or dropped."
+    conversations = read_conversations(path)
+    texts = [m['content'] for c in conversations for m in c]
+    if tokenizer is None:
+        tokenizer = train_tokenizer(kind, '\n'.join(texts), vocab_size)
+    tokenizer, added = chat_tokenizer(tokenizer, texts)
+    dataset, notes = ConversationDataset(tokenizer, conversations, block_size), []
+    if added:
+        notes.append(
+            f"{len(added)} character(s) the base model never saw join its vocabulary: "
+            f"{''.join(added)!r} (new rows start as the mean row)."
+        )
+    if dataset.truncated or dataset.dropped:
+        notes.append(
+            f"{dataset.truncated} of {len(conversations)} conversations are longer than the "
+            f"block ({block_size} tokens) and are cut; {dataset.dropped} of them have no "
+            "assistant token inside it and are left out."
+        )
+    return dataset, notes

@@ -6,7 +6,7 @@ Docs: https://minigpt-dev.github.io/minigpt/cli.html.md"""
 
 # %% ../nbs/22_cli.ipynb #5e49c897
 from __future__ import annotations
-import argparse, shlex, signal, sys
+import argparse, json, shlex, signal, sys
 from dataclasses import fields
 from pathlib import Path
 import torch
@@ -27,11 +27,13 @@ from .inference import Parser, run_command
 from .inference import eval_main, sample_main, validation_text
 from .cpu import keep_freed_memory
 from .distributed import launched_by_torchrun
-from .run import train
+from .run import is_conversations, train
+from .chat import write_conversations
+from .tasks import TASKS, get_task, task_conversation
 
 # %% auto #0
 __all__ = ['add_config_flags', 'presets_table', 'train_parser', 'configs_from_args', 'train_main', 'train_cli', 'save_plot',
-           'plot_main', 'plot_cli']
+           'tasks_parser', 'tasks_main', 'tasks_cli', 'plot_main', 'plot_cli']
 
 # %% ../nbs/22_cli.ipynb #01475e23
 def _flag_type(tp):
@@ -279,7 +281,7 @@ def _train(args: argparse.Namespace) -> int:
         if trainer.stopped_by
         else f"\nDone: {trainer.iter_num} steps, best val loss {best:.4f}."
     )
-    if trainer.text_score:
+    if getattr(trainer, 'text_score', None):  # conversations have no text to score
         s = trainer.text_score
         evaluated = (
             f"{train_cfg.init_from} --adapter {out / 'last.pt'}"
@@ -300,19 +302,21 @@ def _train(args: argparse.Namespace) -> int:
         f"Metrics: {out / 'metrics.jsonl'}   configs: {out / 'config.json'}   plot: "
         f"{save_plot([out], out / 'metrics.png')}"
     )
-    # the corpus's own first words
-    opening = (
-        trainer.dataset.tokenizer.decode(trainer.dataset.train[:200]).strip().split('\n')[0][:20]
-    )
     which = (
         f"{train_cfg.init_from} --adapter {out / 'best.pt'}"
         if train_cfg.lora_rank
         else out / 'best.pt'
     )
-    print(
-        f"Sample: minigpt-sample --checkpoint {which}"
-        + (f" --prompt {shlex.quote(opening)}" if opening else '')
-    )
+    if is_conversations(train_cfg.data):
+        print(f"Accuracy on a task's test problems: minigpt-eval {which} --task addition")
+    else:
+        # the corpus's own first words
+        opening = trainer.dataset.tokenizer.decode(trainer.dataset.train[:200])
+        opening = opening.strip().split('\n')[0][:20]
+        print(
+            f"Sample: minigpt-sample --checkpoint {which}"
+            + (f" --prompt {shlex.quote(opening)}" if opening else '')
+        )
     if train_cfg.lora_rank:
         print(
             f"Merge into one model: minigpt-merge {train_cfg.init_from} {out / 'best.pt'} --out "
@@ -337,6 +341,59 @@ def save_plot(runs: list, path: str | Path) -> Path:
     fig.tight_layout()
     fig.savefig(path)
     return Path(path)
+
+# %% ../nbs/22_cli.ipynb #acae54e37e7d407bbb7b55eff062a284
+def tasks_parser() -> argparse.ArgumentParser:
+    "The `minigpt-tasks` argument parser."
+    p = Parser(
+        prog='minigpt-tasks',
+        description="Write a task's problems as conversations (JSON lines), to fine-tune on.",
+        epilog="Examples: minigpt-tasks addition --n 20000 --out addition.jsonl | "
+        "minigpt-tasks count --split test --n 3",
+    )
+    p.add_argument('task', metavar='TASK', help=f"one of: {', '.join(TASKS)}")
+    p.add_argument(
+        '--split',
+        choices=('train', 'test'),
+        default='train',
+        help="which problems (default: train)",
+    )
+    p.add_argument('--n', type=int, default=10_000, help="how many problems (default: 10000)")
+    p.add_argument('--seed', type=int, default=0, help="another seed, other problems (default: 0)")
+    p.add_argument(
+        '--out', metavar='FILE', default=None, help="a .jsonl file (default: standard output)"
+    )
+    return p
+
+
+def tasks_main(argv: list[str] | None = None) -> int:
+    "Entry point of `minigpt-tasks`; returns the exit code."
+    args = tasks_parser().parse_args(argv)
+    return run_command('minigpt-tasks', lambda: _tasks(args))
+
+
+def _tasks(args: argparse.Namespace) -> int:
+    task = get_task(args.task)
+    if args.n < 1:
+        raise ConfigError(f"--n must be at least 1; got {args.n}.")
+    if args.out is not None and not args.out.endswith('.jsonl'):
+        raise ConfigError(
+            f"--out {args.out}: name it .jsonl, the ending minigpt-train reads as conversations."
+        )
+    problems = task.problems(args.split, args.n, args.seed)
+    conversations = [task_conversation(q, a) for q, a in problems]
+    if args.out is None:
+        for c in conversations:
+            print(json.dumps({'messages': c}, ensure_ascii=False))
+        return 0
+    write_conversations(conversations, args.out)
+    print(f"{len(conversations):,} {task.name} {args.split} problems as conversations: {args.out}")
+    return 0
+
+
+def tasks_cli():
+    "Console-script wrapper of `tasks_main`."
+    sys.exit(tasks_main())
 
 # %% ../nbs/22_cli.ipynb #464b7cc7
 def plot_main(argv: list[str] | None = None) -> int:

@@ -25,6 +25,8 @@ from minigpt.checkpoint import (
 )
 from .lora import load_adapted, merge_lora
 from .quantize import quantize_int8
+from .chat import ChatTokenizer
+from .tasks import TASKS, evaluate_task, get_task
 
 # %% auto #0
 __all__ = ['QUANTIZATIONS', 'EVAL_COLUMNS', 'load_for_inference', 'Parser', 'exit_code', 'error_message', 'run_command',
@@ -277,10 +279,12 @@ def eval_parser() -> argparse.ArgumentParser:
         prog='minigpt-eval',
         description="Score checkpoints on a whole text: loss, perplexity, bits per token and per "
         "byte; "
-        "with --bleu, BLEU and chrF of continuations.",
+        "with --bleu, BLEU and chrF of continuations; with --task, a chat model's accuracy on a "
+        "task's test problems.",
         epilog="Examples: minigpt-eval checkpoints/best.pt | minigpt-eval runs/*/best.pt --stride "
         "32 --json eval.json | "
-        "minigpt-eval checkpoints/best.pt --data other.txt --bleu 20",
+        "minigpt-eval checkpoints/best.pt --data other.txt --bleu 20 | "
+        "minigpt-eval chat/best.pt --task addition --k 4",
     )
     p.add_argument('checkpoints', nargs='+', metavar='CHECKPOINT', help="checkpoints to evaluate")
     p.add_argument(
@@ -320,6 +324,29 @@ def eval_parser() -> argparse.ArgumentParser:
     p.add_argument(
         '--length', type=int, default=64, help="tokens per continuation for --bleu (default: 64)"
     )
+    p.add_argument(
+        '--task',
+        choices=list(TASKS),
+        default=None,
+        help="a chat model's greedy accuracy on this task's test problems, with its 95%% interval",
+    )
+    p.add_argument('--n', type=int, default=500, help="test problems for --task (default: 500)")
+    p.add_argument(
+        '--k', type=int, default=1, help="also pass@k from sampled replies, k > 1 (default: 1, off)"
+    )
+    p.add_argument(
+        '--samples',
+        type=int,
+        default=None,
+        help="sampled replies per problem for pass@k (default: k)",
+    )
+    p.add_argument(
+        '--temperature',
+        type=float,
+        default=0.8,
+        help="temperature of the sampled replies (default: 0.8)",
+    )
+    p.add_argument('--seed', type=int, default=0, help="which test problems (default: 0)")
     p.add_argument('--device', default='auto', help="auto, cpu, cuda or mps (default: auto)")
     p.add_argument(
         '--dtype',
@@ -357,6 +384,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     if device.type == 'cuda':
         torch.cuda.set_device(device)
     dtype, rows = resolve_dtype(args.dtype, device), []
+    if args.task:
+        return _evaluate_task(args, device)
     if args.data:
         # a file, a folder or a glob, read as the data chapter reads corpora
         from minigpt.corpus import load_text
@@ -372,6 +401,11 @@ def _evaluate(args: argparse.Namespace) -> int:
     for path in args.checkpoints:
         model, tokenizer, ckpt = load_for_inference(path, device, args.adapter, args.quantize)
         t0 = time.perf_counter()
+        if text is None and isinstance(tokenizer, ChatTokenizer):
+            raise ConfigError(
+                f"{path} is a chat model: measure it on a task's problems with --task NAME "
+                f"({', '.join(TASKS)}), or score a text with --data FILE."
+            )
         # each run's own validation text unless --data
         own = text or validation_text(ckpt, tokenizer)
         progress = not args.no_progress and sys.stderr.isatty()
@@ -389,6 +423,45 @@ def _evaluate(args: argparse.Namespace) -> int:
     print(' | '.join(['checkpoint'] + [h for _, h, _ in cols]))
     for r in rows:
         print(' | '.join([r['checkpoint']] + [format(r[k], f) for k, _, f in cols]))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1))
+    return 0
+
+
+def _evaluate_task(args: argparse.Namespace, device: torch.device) -> int:
+    "`minigpt-eval --task`: accuracy on the task's test problems, its interval, and pass@k."
+    if args.data or args.bleu:
+        raise ConfigError("--task asks a chat model questions; drop --data and --bleu.")
+    if args.n < 1:
+        raise ConfigError(f"--n must be at least 1; got {args.n}.")
+    task, rows = get_task(args.task), []
+    for path in args.checkpoints:
+        model, tokenizer, _ = load_for_inference(path, device, args.adapter, args.quantize)
+        t0 = time.perf_counter()
+        r = evaluate_task(
+            model, tokenizer, task, args.n, args.k, args.samples, args.temperature, args.seed
+        )
+        name = f"{path} + {args.adapter}" if args.adapter else str(path)
+        rows.append({'checkpoint': name, **r, 'seconds': time.perf_counter() - t0})
+    passk = f'pass@{args.k}' if args.k > 1 else None
+    print(
+        ' | '.join(
+            ['checkpoint', 'task', 'problems', 'accuracy', '95% interval']
+            + [passk] * bool(passk)
+            + ['seconds']
+        )
+    )
+    for r in rows:
+        lo, hi = r['interval']
+        cells = [
+            r['checkpoint'],
+            task.name,
+            f"{r['n']:,}",
+            f"{r['accuracy']:.1%}",
+            f"{lo:.1%} to {hi:.1%}",
+        ]
+        cells += [f"{r[passk]:.1%}"] * bool(passk) + [f"{r['seconds']:.1f}"]
+        print(' | '.join(cells))
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1))
     return 0

@@ -15,6 +15,7 @@ import torch
 from .config import ConfigError, TrainConfig, save_run_config, resolve_device, resolve_dtype
 from .data import DataError
 from .corpus import open_corpus
+from .chat import ConversationDataset, grow_vocab, open_conversations
 from .model import GPT, GPTConfig
 from .callbacks import Callback, CancelFitException
 from .trainer import Parallelism, Trainer
@@ -42,7 +43,7 @@ from .distributed import DataParallel, init_distributed, close_distributed
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'choose_parallel', 'run_folder', 'step_memory', 'free_memory', 'check_step_memory', 'CheckpointCB',
-           'corpus_cache', 'train']
+           'is_conversations', 'corpus_cache', 'train']
 
 # %% ../nbs/21_run.ipynb #1b359adf
 def choose_parallel(train_cfg: TrainConfig, model_cfg: GPTConfig) -> Parallelism:
@@ -275,6 +276,66 @@ class CheckpointCB(Callback):
         for s, h in self.old_handlers.items():
             signal.signal(s, h)
 
+# %% ../nbs/21_run.ipynb #7fb27b941602401d91542211134fc71a
+def is_conversations(data: str | None) -> bool:
+    "Whether `--data` names conversations (a `.jsonl` file) rather than text."
+    return data is not None and str(data).endswith('.jsonl')
+
+
+def _text_dataset(train_cfg: TrainConfig, tokenizer, ckpt: dict | None, progress):
+    "The run's corpus, encoded with the checkpoint's tokenizer or a new one of the run's kind."
+    subword = train_cfg.tokenizer in ('bpe', 'sentencepiece')
+    try:
+        return open_corpus(
+            train_cfg.data,
+            tokenizer=tokenizer,
+            kind=train_cfg.tokenizer,
+            vocab_size=train_cfg.vocab_size or (1024 if subword else None),
+            cache_dir=None if train_cfg.data is None else corpus_cache(),
+            progress=progress is True and interactive(),
+        )
+    except ValueError as e:
+        if isinstance(e, DataError):
+            raise
+        whose = (
+            "run's"
+            if tokenizer is None
+            else "checkpoint's"
+            if ckpt
+            else f"base model's (--init-from {train_cfg.init_from})"
+        )
+        raise DataError(f"The corpus doesn't fit the {whose} tokenizer: {e}") from None
+
+
+def _chat_dataset(
+    train_cfg: TrainConfig, tokenizer, model_cfg: GPTConfig, progress
+) -> ConversationDataset:
+    """The conversations of a `.jsonl` run: the base model's tokenizer gains the chat tokens (a
+    tokenizer of the run's kind is trained without one); the notes are printed."""
+    if tokenizer is not None:
+        base = getattr(tokenizer, 'base', tokenizer)
+        if train_cfg.tokenizer not in ('char', base.kind):
+            raise ConfigError(
+                f"--tokenizer {train_cfg.tokenizer} contradicts the base model's {base.kind!r} "
+                "tokenizer; drop it: a fine-tune keeps its base model's tokenizer."
+            )
+        if train_cfg.vocab_size not in (None, base.vocab_size):
+            raise ConfigError(
+                f"--vocab-size {train_cfg.vocab_size} contradicts the base model's "
+                f"{base.vocab_size}; drop it: a fine-tune keeps its base model's tokenizer."
+            )
+    subword = train_cfg.tokenizer in ('bpe', 'sentencepiece')
+    dataset, notes = open_conversations(
+        train_cfg.data,
+        model_cfg.block_size,
+        tokenizer,
+        train_cfg.tokenizer,
+        train_cfg.vocab_size or (1024 if subword else None),
+    )
+    for note in notes if progress else ():
+        print(note)
+    return dataset
+
 # %% ../nbs/21_run.ipynb #4c348139
 def corpus_cache() -> Path:
     "Where token caches of corpora live: `$MINIGPT_CACHE`, else `~/.cache/minigpt`."
@@ -349,28 +410,16 @@ def train(
         )
     else:
         tokenizer = None
-    subword = train_cfg.tokenizer in ('bpe', 'sentencepiece')
-    try:
-        dataset = open_corpus(
-            train_cfg.data,
-            tokenizer=tokenizer,
-            kind=train_cfg.tokenizer,
-            vocab_size=train_cfg.vocab_size or (1024 if subword else None),
-            cache_dir=None if train_cfg.data is None else corpus_cache(),
-            progress=progress is True and interactive(),
-        )
-    except ValueError as e:
-        if isinstance(e, DataError):
-            raise
-        whose = (
-            "run's"
-            if tokenizer is None
-            else "checkpoint's"
-            if ckpt
-            else f"base model's (--init-from {train_cfg.init_from})"
-        )
-        raise DataError(f"The corpus doesn't fit the {whose} tokenizer: {e}") from None
+    if is_conversations(train_cfg.data):
+        dataset = _chat_dataset(train_cfg, tokenizer, model_cfg or GPTConfig(), progress)
+    else:
+        dataset = _text_dataset(train_cfg, tokenizer, ckpt, progress)
     model_cfg = replace(model_cfg or GPTConfig(), vocab_size=dataset.tokenizer.vocab_size)
+    if train_cfg.lora_rank and base and model_cfg.vocab_size != base['model_config']['vocab_size']:
+        raise ConfigError(
+            "The chat tokens need new rows in the token table, which LoRA's adapters can't train; "
+            "fine-tune without --lora-rank."
+        )
     # everything that can be refused is refused before the folder is touched
     dataset.check_block_size(model_cfg.block_size)
     if train_cfg.lora_rank:
@@ -417,7 +466,10 @@ def train(
 
 def _model(model_cfg: GPTConfig, train_cfg: TrainConfig, base: dict | None) -> GPT:
     "A fresh model, or the base model for a fine-tune, with LoRA adapters if the run asks for them."
-    model = GPT(model_cfg) if base is None else build_model(base, dropout=model_cfg.dropout)[0]
+    if base is None:
+        model = GPT(model_cfg)
+    else:  # a conversation fine-tune may add tokens
+        model = grow_vocab(build_model(base, dropout=model_cfg.dropout)[0], model_cfg.vocab_size)
     if train_cfg.lora_rank:
         add_lora_from_config(model, train_cfg)
     return model
@@ -433,9 +485,11 @@ def _train(
         to_checkpoint = lambda trainer: adapter_checkpoint(trainer.checkpoint(), base_id)
     else:
         to_checkpoint = None  # the trainer's own checkpoint
+    text = not isinstance(dataset, ConversationDataset)  # conversations are no text to score
     callbacks = (
         core_callbacks()
-        + [WholeTextEvalCB(), CheckpointCB(out, to_checkpoint=to_checkpoint)]
+        + [WholeTextEvalCB()] * text
+        + [CheckpointCB(out, to_checkpoint=to_checkpoint)]
         + list(callbacks)
     )
     trainer = Trainer(
@@ -448,7 +502,7 @@ def _train(
         if wandb_cb:
             trainer.callbacks.append(wandb_cb)
     # every rank: FSDP forwards are collective
-    if sample:
+    if sample and text:
         trainer.callbacks.append(SampleCB(show=trainer.is_main))
     trainer.callbacks.sort(key=lambda cb: cb.order)
     if ckpt and train_cfg.lora_rank:  # the adapters' weights over the base's
