@@ -29,7 +29,8 @@ KINDS = ('model', 'adapter', 'merged', 'int8', 'imported')
 # where the weights came from
 _ORIGIN = {'adapter': 'base', 'merged': 'merged_from', 'imported': 'imported_from'}
 # what a resume needs
-STATE_FIELDS = ('optimizer', 'scaler', 'iter_num', 'best_val_loss', 'elapsed', 'rng')
+# (and a run that learned from rewards: its RLConfig)
+STATE_FIELDS = ('optimizer', 'scaler', 'iter_num', 'best_val_loss', 'elapsed', 'rng', 'rl_config')
 RESUME_FIELDS = (
     'model',
     'model_config',

@@ -125,7 +125,7 @@ class CPUCores(Parallelism):
         def one_slice(xy):
             # weighted by its rows
             with trainer.autocast():
-                loss = trainer.forward(*xy)[1] * (len(xy[0]) / len(x) * weight)
+                loss = trainer.compute_loss(*xy) * (len(xy[0]) / len(x) * weight)
             return loss.detach(), torch.autograd.grad(
                 trainer.scaler.scale(loss), params, allow_unused=True
             )
@@ -140,7 +140,7 @@ class CPUCores(Parallelism):
 
         def rows_times_loss(xy):
             with trainer.autocast():
-                return trainer.forward(*xy)[1].float() * len(xy[0])
+                return trainer.compute_loss(*xy).float() * len(xy[0])
 
         return sum(self.split.map_rows(rows_times_loss, x, y)) / len(x)
 

@@ -19,8 +19,8 @@ from .sampling import generate_ids
 from .chat import ChatError, ChatTokenizer, render_chat
 
 # %% auto #0
-__all__ = ['TASKS', 'Task', 'shakespeare_words', 'get_task', 'task_conversation', 'ask', 'wilson_interval', 'pass_at_k',
-           'evaluate_task']
+__all__ = ['TASKS', 'Task', 'shakespeare_words', 'get_task', 'task_conversation', 'reply_ids', 'chat_prompt', 'reply_text', 'ask',
+           'wilson_interval', 'pass_at_k', 'paired_difference', 'evaluate_task']
 
 # %% ../nbs/10_tasks.ipynb #8763a12b2bbd4a93a75aff182afb95dc
 @dataclass(frozen=True)
@@ -109,28 +109,20 @@ def task_conversation(question: str, answer: str) -> list[dict]:
     return [{'role': 'user', 'content': question}, {'role': 'assistant', 'content': answer}]
 
 # %% ../nbs/10_tasks.ipynb #8a65eabff63a45729fe45fb5ade58bdc
-def ask(
+def reply_ids(
     model: GPT,
     tokenizer: ChatTokenizer,
-    questions: list[str],
+    prompts: list[list[int]],  # rendered prompts, each ending with the assistant's role token
     max_new_tokens: int,  # the longest reply, in tokens
     temperature: float = 0.0,  # 0 is greedy
     generator: torch.Generator | None = None,  # random source when sampling
     batch_size: int = 128,
-) -> list[str]:
-    "The model's reply to each question, each up to its end-of-turn token."
-    if not isinstance(tokenizer, ChatTokenizer):
-        raise ChatError(
-            "This model has no chat tokens: fine-tune it on conversations first "
-            "(minigpt-train --init-from BASE --data conversations.jsonl)."
-        )
-    prompts = [
-        render_chat(tokenizer, [{'role': 'user', 'content': q}], prompt=True)[0] for q in questions
-    ]
+) -> list[list[int]]:
+    "Each prompt's reply, up to and including its end-of-turn token (if written in time)."
     by_length = {}
     for i, p in enumerate(prompts):
         by_length.setdefault(len(p), []).append(i)
-    replies, device = [''] * len(questions), next(model.parameters()).device
+    replies, device = [[] for _ in prompts], next(model.parameters()).device
     with torch.no_grad():
         for same in by_length.values():
             for start in range(0, len(same), batch_size):
@@ -144,9 +136,41 @@ def ask(
                     if all((torch.stack(out, 1) == tokenizer.end_id).any(1)):
                         break
                 for i, ids in zip(rows, torch.stack(out, 1).tolist()):
-                    cut = ids.index(tokenizer.end_id) if tokenizer.end_id in ids else len(ids)
-                    replies[i] = tokenizer.decode(ids[:cut])
+                    end = ids.index(tokenizer.end_id) + 1 if tokenizer.end_id in ids else len(ids)
+                    replies[i] = ids[:end]
     return replies
+
+
+def chat_prompt(tokenizer: ChatTokenizer, question: str) -> list[int]:
+    "A question as a prompt: the conversation so far, ending with the assistant's role token."
+    if not isinstance(tokenizer, ChatTokenizer):
+        raise ChatError(
+            "This model has no chat tokens: fine-tune it on conversations first "
+            "(minigpt-train --init-from BASE --data conversations.jsonl)."
+        )
+    return render_chat(tokenizer, [{'role': 'user', 'content': question}], prompt=True)[0]
+
+
+def reply_text(tokenizer: ChatTokenizer, ids: list[int]) -> str:
+    "A reply's text: its ids without the end-of-turn token."
+    return tokenizer.decode(ids[:-1] if ids and ids[-1] == tokenizer.end_id else ids)
+
+
+def ask(
+    model: GPT,
+    tokenizer: ChatTokenizer,
+    questions: list[str],
+    max_new_tokens: int,  # the longest reply, in tokens
+    temperature: float = 0.0,  # 0 is greedy
+    generator: torch.Generator | None = None,  # random source when sampling
+    batch_size: int = 128,
+) -> list[str]:
+    "The model's reply to each question, each up to its end-of-turn token."
+    prompts = [chat_prompt(tokenizer, q) for q in questions]
+    replies = reply_ids(
+        model, tokenizer, prompts, max_new_tokens, temperature, generator, batch_size
+    )
+    return [reply_text(tokenizer, r) for r in replies]
 
 # %% ../nbs/10_tasks.ipynb #cb1e1581032b452c9409d6c6813c49d1
 def wilson_interval(correct: int, n: int, z: float = 1.96) -> tuple[float, float]:
@@ -165,7 +189,20 @@ def pass_at_k(samples: int, correct: int, k: int) -> float:
         return 1.0
     return 1.0 - math.comb(samples - correct, k) / math.comb(samples, k)
 
-# %% ../nbs/10_tasks.ipynb #277c27b1587741f2af2001be3712ef0d
+# %% ../nbs/10_tasks.ipynb #db7b79bc585a40fcaf58bf750017e135
+def paired_difference(
+    first: list[bool], second: list[bool], z: float = 1.96
+) -> tuple[float, float, float]:
+    "Accuracy of `second` minus `first` on the same problems, with its 95% interval (paired)."
+    if len(first) != len(second) or not first:
+        raise ChatError("A paired comparison needs the same problems, at least one, for both.")
+    d = [int(b) - int(a) for a, b in zip(first, second)]
+    n, mean = len(d), sum(d) / len(d)
+    sd = math.sqrt(sum((x - mean) ** 2 for x in d) / (n - 1)) if n > 1 else 0.0
+    half = z * sd / math.sqrt(n)
+    return mean, mean - half, mean + half
+
+# %% ../nbs/10_tasks.ipynb #1671c31a24314836a5b85d7ef7fbf015
 def evaluate_task(
     model: GPT,
     tokenizer: ChatTokenizer,

@@ -113,6 +113,10 @@ class ProgressCB(Callback):
         if not r.get('train_loss'):
             return
         post = {'loss': f"{r['train_loss']:.3f}", 'tok/s': f"{r['tokens_per_sec']:,.0f}"}
+        # a trainer's own figures (learning from rewards shows its reward)
+        post.update(
+            {k: format(r[k], f) for k, f in getattr(trainer, 'shown', {}).items() if k in r}
+        )
         if self.val is not None:
             post['val'] = f"{self.val:.3f}"
         if self.bar:

@@ -65,14 +65,14 @@ class Parallelism:
         """Forward and backward of micro-batch `(x, y)`: add the gradients of its loss × `weight`;
         return that loss."""
         with trainer.autocast():
-            loss = trainer.forward(x, y)[1] * weight
+            loss = trainer.compute_loss(x, y) * weight
         trainer.scaler.scale(loss).backward()
         return loss.detach()
 
     def eval_loss(self, trainer, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         "The mean loss of micro-batch `(x, y)` in float32 (the trainer calls it without gradients)."
         with trainer.autocast():
-            return trainer.forward(x, y)[1].float()
+            return trainer.compute_loss(x, y).float()
 
     def mean(self, t: torch.Tensor) -> torch.Tensor:
         "The mean of `t` across workers: `t` itself, for one process."
@@ -200,6 +200,11 @@ class Trainer:
             self.device,
             shard=(self.parallelism.rank, self.parallelism.world_size),
         )
+
+    def compute_loss(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """The loss of batch `(x, y)`: the model's cross-entropy (a subclass that trains on another
+        objective, as learning from rewards does, changes this and `get_batch`)."""
+        return self.forward(x, y)[1]
 
     def summary(self) -> str:
         "One line on what trains where: parameters, device, precision, and how a batch is computed."
@@ -392,8 +397,9 @@ class EvalCB(Callback):
         if it % trainer.cfg.eval_interval == 0 or it == trainer.cfg.max_iters:
             trainer('before_eval')
             trainer.eval_record = r = {'iter': it, **trainer.evaluate()}
-            # compares across tokenizers
-            r['val_bits_per_byte'] = r['val_loss'] / math.log(2) / self.bytes_per_token
+            # compares across tokenizers (a dataset without bytes, such as rewards, has none)
+            if self.bytes_per_token:
+                r['val_bits_per_byte'] = r['val_loss'] / math.log(2) / self.bytes_per_token
             trainer.best_val_loss = min(trainer.best_val_loss, trainer.eval_record['val_loss'])
             trainer('after_eval')
 
