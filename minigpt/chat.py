@@ -21,9 +21,9 @@ from .subwords import tokenizer_from_dict, train_tokenizer
 from .model import GPT
 
 # %% auto #0
-__all__ = ['ROLES', 'CHAT_TOKENS', 'IGNORE', 'ChatError', 'ChatTokenizer', 'load_tokenizer', 'check_conversation', 'render_chat',
-           'chat_html', 'read_conversations', 'write_conversations', 'chat_tokenizer', 'grow_vocab',
-           'ConversationDataset', 'open_conversations']
+__all__ = ['ROLES', 'CHAT_TOKENS', 'CHAT_TEMPLATE', 'IGNORE', 'ChatError', 'ChatTokenizer', 'load_tokenizer',
+           'check_conversation', 'render_chat', 'trim_history', 'chat_html', 'read_conversations',
+           'write_conversations', 'chat_tokenizer', 'grow_vocab', 'ConversationDataset', 'open_conversations']
 
 # %% ../nbs/09_chat.ipynb #8763a12b2bbd4a93a75aff182afb95dc
 ROLES = ('system', 'user', 'assistant')
@@ -160,6 +160,33 @@ def render_chat(
     return ids, mask
 
 # %% ../nbs/09_chat.ipynb #8309879909854d7188b41380fd92a7c3
+CHAT_TEMPLATE = (
+    "{{ '<|bos|>' }}{% for m in messages %}{{ '<|' + m['role'] + '|>' + m['content'] + '<|end|>' }}"
+    "{% endfor %}{% if add_generation_prompt %}{{ '<|assistant|>' }}{% endif %}"
+)
+
+# %% ../nbs/09_chat.ipynb #cb1e1581032b452c9409d6c6813c49d1
+def trim_history(
+    tokenizer: ChatTokenizer,
+    messages: list[dict],  # the whole chat so far, ending with the user's message
+    max_tokens: int,  # room for the prompt: the model's block less the longest reply
+) -> tuple[list[dict], int]:
+    """The system message and the latest turns whose prompt fits in `max_tokens`; and how many were
+    left out."""
+    system = messages[:1] if messages and messages[0]['role'] == 'system' else []
+    rest = messages[len(system) :]
+    for start in range(len(rest)):
+        if start and rest[start]['role'] != 'user':
+            continue
+        kept = system + rest[start:]
+        if len(render_chat(tokenizer, kept, prompt=True)[0]) <= max_tokens:
+            return kept, start
+    raise ChatError(
+        f"The last message is too long for the model: its prompt takes more than {max_tokens} "
+        "tokens; shorten it (or ask for a shorter reply)."
+    )
+
+# %% ../nbs/09_chat.ipynb #db7b79bc585a40fcaf58bf750017e135
 def chat_html(tokenizer: ChatTokenizer, ids: list[int], mask: list[int]) -> str:
     "HTML of a rendered conversation: special tokens in grey boxes, trained tokens on green."
     spans = []
@@ -178,7 +205,7 @@ def chat_html(tokenizer: ChatTokenizer, ids: list[int], mask: list[int]) -> str:
         + '</div>'
     )
 
-# %% ../nbs/09_chat.ipynb #db7b79bc585a40fcaf58bf750017e135
+# %% ../nbs/09_chat.ipynb #f5a1fa73e5044315a093ec459c9be902
 def read_conversations(path: str | Path) -> list[list[dict]]:
     "The conversations of a JSON-lines file, one `{\"messages\": [...]}` per line, each checked."
     path, conversations = Path(path), []
@@ -212,7 +239,7 @@ def write_conversations(conversations: Iterable[list[dict]], path: str | Path) -
     path.write_text('\n'.join(lines) + '\n', encoding='utf-8')
     return path
 
-# %% ../nbs/09_chat.ipynb #33b0902fd34d4ace834912fa1002cf8e
+# %% ../nbs/09_chat.ipynb #3f9bc0b9dd2c44919cc8dcca39b469f8
 def chat_tokenizer(
     tokenizer: Tokenizer,  # a base tokenizer, or a chat tokenizer (returned unless it must grow)
     texts: Iterable[str] = (),  # the texts the chat will use: their new characters join a character vocabulary
@@ -233,7 +260,7 @@ def chat_tokenizer(
         )
     return ChatTokenizer(CharTokenizer(base.itos + new)), new
 
-# %% ../nbs/09_chat.ipynb #cdf66aed5cc84ca1b48e60bad68798a8
+# %% ../nbs/09_chat.ipynb #a50416e276a0479cbe66534ed1713a40
 def grow_vocab(model: GPT, vocab_size: int) -> GPT:
     """A copy of `model` with `vocab_size` rows in its token tables: the old rows unchanged, each new
     row the mean of the old ones."""
@@ -252,7 +279,7 @@ def grow_vocab(model: GPT, vocab_size: int) -> GPT:
     grown.load_state_dict(weights)
     return grown.to(p.device, p.dtype).train(model.training)
 
-# %% ../nbs/09_chat.ipynb #0e382214b5f147d187d36a2058b9c724
+# %% ../nbs/09_chat.ipynb #d6ca27006b894b04b6fc8b79396e2797
 IGNORE = -100  # the target `torch.nn.functional.cross_entropy` skips
 
 
@@ -348,7 +375,7 @@ class ConversationDataset:
             f"{self.dropped} dropped)"
         )
 
-# %% ../nbs/09_chat.ipynb #d6ca27006b894b04b6fc8b79396e2797
+# %% ../nbs/09_chat.ipynb #903197826d2e44dfa0208e8f97c69327
 def open_conversations(
     path: str | Path,  # a JSON-lines conversation file
     block_size: int,  # the model's: longer conversations are cut

@@ -13,6 +13,7 @@ import minigpt
 from .config import ConfigError
 from .tokenizer import CharTokenizer, Tokenizer
 from .subwords import BPETokenizer, SentencePieceTokenizer, tokenizer_from_dict
+from .chat import CHAT_TEMPLATE, ChatTokenizer
 from .model import GPT, GPTConfig
 from minigpt.checkpoint import (
     CheckpointError,
@@ -61,6 +62,11 @@ def hf_tokenizer(tokenizer: Tokenizer):
         tk.normalizers,
         tk.pre_tokenizers,
     )
+    if isinstance(tokenizer, ChatTokenizer):  # the base's pieces, then the chat tokens after them
+        tok = hf_tokenizer(tokenizer.base)
+        specials = [tk.AddedToken(s, special=True, normalized=False) for s in tokenizer.specials]
+        tok.add_special_tokens(specials)
+        return tok
     if isinstance(tokenizer, CharTokenizer):
         tok = HFTokenizer(
             models.WordLevel({c: i for i, c in enumerate(tokenizer.itos)}, unk_token=None)
@@ -270,6 +276,12 @@ def save_hf(
     tf = _hf()
     # fails before the folder is touched
     hf_tok = tf.PreTrainedTokenizerFast(tokenizer_object=hf_tokenizer(tokenizer))
+    if isinstance(tokenizer, ChatTokenizer):  # apply_chat_template gives minigpt's ids
+        hf_tok.chat_template, hf_tok.bos_token, hf_tok.eos_token = (
+            CHAT_TEMPLATE,
+            '<|bos|>',
+            '<|end|>',
+        )
     out, cfg = Path(out), model.cfg
     _prepare_folder(out, force)
     if gpt2_compatible(cfg) or llama_compatible(cfg):
@@ -340,6 +352,9 @@ def save_hf(
             metadata={'format': 'pt'},
         )
     hf_tok.save_pretrained(out)
+    if isinstance(tokenizer, ChatTokenizer):  # generate() stops at the end of the assistant's turn
+        generation = {'eos_token_id': tokenizer.end_id, 'bos_token_id': tokenizer.bos_id}
+        (out / 'generation_config.json').write_text(json.dumps(generation, indent=2))
     return out
 
 # %% ../nbs/26_deploy.ipynb #540c468a

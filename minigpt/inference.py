@@ -8,12 +8,13 @@ Docs: https://minigpt-dev.github.io/minigpt/inference.html.md"""
 from __future__ import annotations
 import argparse, json, sys, time
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Callable
 import torch
 from .config import ConfigError, resolve_device, resolve_dtype
 from .tokenizer import Tokenizer
 from .model import GPT
-from .sampling import stream
+from .sampling import generate_ids, stream
 from .evaluate import bleu_chrf, continuation_scores, score_text
 from minigpt.checkpoint import (
     CheckpointError,
@@ -25,13 +26,13 @@ from minigpt.checkpoint import (
 )
 from .lora import load_adapted, merge_lora
 from .quantize import quantize_int8
-from .chat import ChatTokenizer
+from .chat import ChatError, ChatTokenizer, render_chat, trim_history
 from .tasks import TASKS, evaluate_task, get_task
 
 # %% auto #0
 __all__ = ['QUANTIZATIONS', 'EVAL_COLUMNS', 'load_for_inference', 'Parser', 'exit_code', 'error_message', 'run_command',
            'check_out', 'sample_parser', 'sample_main', 'sample_cli', 'validation_text', 'eval_parser', 'eval_main',
-           'eval_cli']
+           'eval_cli', 'chat_stream', 'chat_parser', 'chat_main', 'chat_cli']
 
 # %% ../nbs/18_inference.ipynb #511f3311
 QUANTIZATIONS = ('int8',)  # what `quantize=` and the commands' --quantize accept
@@ -470,3 +471,142 @@ def _evaluate_task(args: argparse.Namespace, device: torch.device) -> int:
 def eval_cli():
     "Console-script wrapper of `eval_main`."
     sys.exit(eval_main())
+
+# %% ../nbs/18_inference.ipynb #acae54e37e7d407bbb7b55eff062a284
+@torch.no_grad()
+def chat_stream(
+    model: GPT,
+    tokenizer: ChatTokenizer,
+    messages: list[dict],  # the conversation so far, ending with the user's message
+    max_new_tokens: int = 200,  # the longest reply
+    temperature: float = 0.8,  # 0 is greedy
+    top_k: int | None = None,
+    generator: torch.Generator | None = None,
+) -> Iterator[str]:
+    """The assistant's reply to `messages`, piece by piece as it is sampled, up to its end-of-turn
+    token (or any other chat token: a new turn is not the reply's to write)."""
+    ids = render_chat(tokenizer, messages, prompt=True)[0]
+    idx = torch.tensor([ids], device=next(model.parameters()).device)
+    new, shown, was_training = [], 0, model.training
+    model.eval()
+    try:
+        for nxt in generate_ids(
+            model, idx, max_new_tokens, temperature, top_k, generator=generator
+        ):
+            if nxt.item() >= tokenizer.base.vocab_size:  # its end of turn (or any chat token)
+                return
+            new.append(nxt.item())
+            text = tokenizer.decode(new)
+            if not text.endswith('\ufffd'):  # not in the middle of a character's bytes
+                yield text[shown:]
+                shown = len(text)
+    finally:
+        model.train(was_training)
+
+
+def chat_parser() -> argparse.ArgumentParser:
+    "The `minigpt-chat` argument parser."
+    p = Parser(
+        prog='minigpt-chat',
+        description="Chat with a chat model in the terminal (/reset starts over, Ctrl-D ends). "
+        "With standard input not a terminal, each line is one user turn and each reply is "
+        "printed.",
+        epilog="Examples: minigpt-chat rl/best.pt | minigpt-chat chat/best.pt --system 'Be brief.' "
+        "| printf '12+30\\n' | minigpt-chat rl/best.pt --temperature 0",
+    )
+    p.add_argument('checkpoint', help="a chat model's checkpoint")
+    p.add_argument('--system', default=None, help="a system message that frames the chat")
+    p.add_argument('--temperature', type=float, default=0.8, help="0 is greedy (default: 0.8)")
+    p.add_argument('--top-k', type=int, default=None, help="keep the k most likely tokens")
+    p.add_argument(
+        '--max-new-tokens',
+        type=int,
+        default=200,
+        metavar='N',
+        help="the longest reply (default: 200)",
+    )
+    p.add_argument('--seed', type=int, default=None, help="random seed (default: a fresh one)")
+    p.add_argument('--adapter', metavar='PATH', default=None, help="a LoRA adapter to apply")
+    p.add_argument('--quantize', choices=QUANTIZATIONS, default=None, help="int8 weights")
+    p.add_argument('--device', default='auto', help="auto, cpu, cuda or mps")
+    return p
+
+
+def chat_main(argv: list[str] | None = None, stdin=None) -> int:
+    "Entry point of `minigpt-chat`; returns the exit code."
+    args = chat_parser().parse_args(argv)
+    return run_command('minigpt-chat', lambda: _chat(args, stdin or sys.stdin))
+
+
+def _chat(args: argparse.Namespace, stdin) -> int:
+    model, tok, _ = load_for_inference(
+        args.checkpoint, resolve_device(args.device), args.adapter, args.quantize
+    )
+    if not isinstance(tok, ChatTokenizer):
+        raise CheckpointError(
+            f"{args.checkpoint} has no chat tokens: it continues text (minigpt-sample); "
+            "fine-tune it on conversations to chat with it."
+        )
+    room = model.cfg.block_size - args.max_new_tokens
+    if args.max_new_tokens < 1 or room < 8:
+        raise ConfigError(
+            f"--max-new-tokens must be from 1 to {model.cfg.block_size - 8} (the model's block is "
+            f"{model.cfg.block_size} tokens and the prompt needs room); got {args.max_new_tokens}."
+        )
+    system = [{'role': 'system', 'content': args.system}] if args.system else []
+    for m in system:
+        tok.encode(m['content'])  # a ValueError names characters the model can't read
+    g = None if args.seed is None else torch.Generator().manual_seed(args.seed)
+    interactive, history = stdin.isatty(), []
+    if interactive:
+        print(
+            f"{args.checkpoint}: a {model.cfg.block_size}-token context. /reset starts over, "
+            "Ctrl-D ends."
+        )
+    while True:
+        try:
+            line = input('you> ') if interactive else stdin.readline()
+        except EOFError:
+            line = ''
+        if not line:
+            break
+        line = line.rstrip('\n')
+        if line.strip() == '/reset':
+            history = []
+            print('(a new chat)' if interactive else '', flush=True)
+            continue
+        try:
+            tok.encode(line)
+            if not line.strip():
+                raise ValueError('an empty message')
+        except ValueError as e:
+            print(f"(skipped: {str(e).split('. ')[0]}.)", flush=True)
+            continue
+        try:
+            messages, dropped = trim_history(
+                tok, system + history + [{'role': 'user', 'content': line}], room
+            )
+        except ChatError as e:  # this message alone is too long
+            print(f"(skipped: {e})", flush=True)
+            continue
+        if dropped:
+            print(
+                f"(the {dropped} oldest messages no longer fit in the model's context)", flush=True
+            )
+        reply = ''
+        print('bot> ' if interactive else '', end='', flush=True)
+        for piece in chat_stream(
+            model, tok, messages, args.max_new_tokens, args.temperature, args.top_k, g
+        ):
+            reply += piece
+            print(piece, end='', flush=True) if interactive else None
+        print('' if interactive else reply, flush=True)
+        history = messages[len(system) :] + (
+            [{'role': 'assistant', 'content': reply}] if reply.strip() else []
+        )
+    return 0
+
+
+def chat_cli():
+    "Console-script wrapper of `chat_main`."
+    sys.exit(chat_main())

@@ -11,13 +11,14 @@ from pathlib import Path
 import ipywidgets as W
 import torch
 from matplotlib.figure import Figure
-from .inference import load_for_inference
+from .inference import chat_stream, load_for_inference
+from .chat import ChatTokenizer, trim_history
 from .model import GPT
 from .sampling import next_token_probs, plot_next_token, stream
 from .tokenizer import Tokenizer
 
 # %% auto #0
-__all__ = ['Sampler']
+__all__ = ['Sampler', 'ChatView', 'app_widget']
 
 # %% ../nbs/23_widget.ipynb #9cacb272
 class Sampler(W.VBox):
@@ -198,3 +199,139 @@ class Sampler(W.VBox):
         `adapter`, int8 weights, if asked)."""
         model, tokenizer, _ = load_for_inference(path, device, adapter, quantize)
         return cls(model, tokenizer, **kwargs)
+
+# %% ../nbs/23_widget.ipynb #acae54e37e7d407bbb7b55eff062a284
+class ChatView(W.VBox):
+    """Notebook widget for a chat model: a transcript, a message box, Send and New chat; replies
+    stream."""
+
+    def __init__(
+        self,
+        model: GPT,
+        tokenizer: ChatTokenizer,
+        system: str = '',  # a system message that frames the chat (empty: none)
+        max_new_tokens: int = 200,  # the longest reply
+        temperature: float = 0.8,
+        seed: int = 1337,
+    ):
+        if not isinstance(tokenizer, ChatTokenizer):
+            raise TypeError(
+                "ChatView needs a chat model; use Sampler for a model that continues text."
+            )
+        self.model, self.tokenizer, self.history = model, tokenizer, []
+        self.generator = torch.Generator().manual_seed(seed)
+        style = {'description_width': '90px'}
+        self.system = W.Text(value=system, description='system', placeholder='(none)', style=style)
+        self.system.add_class('minigpt-system')
+        self.temperature = W.FloatSlider(
+            value=temperature, min=0.0, max=2.0, step=0.05, description='temperature', style=style
+        )
+        self.length = W.IntSlider(
+            value=min(max_new_tokens, model.cfg.block_size // 2),
+            min=1,
+            max=model.cfg.block_size // 2,
+            description='longest reply',
+            style=style,
+        )
+        self.transcript = W.HTML().add_class('minigpt-transcript')
+        self.message = W.Text(placeholder='your message', layout=W.Layout(width='60%'))
+        self.message.add_class('minigpt-message')
+        self.send_button = W.Button(description='Send', button_style='primary').add_class(
+            'minigpt-send'
+        )
+        self.reset_button = W.Button(description='New chat').add_class('minigpt-reset')
+        self.status = W.HTML().add_class('minigpt-status')
+        self.send_button.on_click(lambda _: self.send())
+        self.reset_button.on_click(lambda _: self.reset())
+        row = W.HBox([self.message, self.send_button, self.reset_button])
+        super().__init__(
+            [self.system, self.temperature, self.length, self.transcript, row, self.status]
+        )
+        self._show()
+
+    def _show(self, reply: str | None = None):
+        "Draw the transcript, with `reply` as the assistant's turn in progress."
+        turns = self.history + (
+            [{'role': 'assistant', 'content': reply}] if reply is not None else []
+        )
+        bubble = (
+            '<div style="margin:4px 0;text-align:{}"><span style="display:inline-block;'
+            'padding:4px 8px;border-radius:8px;background:{};white-space:pre-wrap;'
+            'font-family:monospace;max-width:80%;text-align:left">{}</span></div>'
+        )
+        rows = [
+            bubble.format(
+                *(('right', '#dbe8ff') if t['role'] == 'user' else ('left', '#eee')),
+                html.escape(t['content']),
+            )
+            for t in turns
+        ]
+        self.transcript.value = ''.join(rows) or '<i style="color:#888">a new chat</i>'
+
+    def send(self, text: str | None = None) -> str:
+        """Send `text` (default: the message box's) and stream the reply into the transcript; return
+        it."""
+        text = self.message.value if text is None else text
+        system = (
+            [{'role': 'system', 'content': self.system.value}] if self.system.value.strip() else []
+        )
+        turn = {'role': 'user', 'content': text}
+        try:
+            if not text.strip():
+                raise ValueError("Type a message first.")
+            for m in system + [turn]:
+                self.tokenizer.encode(m['content'])
+            room = self.model.cfg.block_size - self.length.value
+            messages, dropped = trim_history(self.tokenizer, system + self.history + [turn], room)
+        except ValueError as e:
+            self.status.value = f'<span style="color: #b00">{html.escape(str(e))}</span>'
+            return ''
+        self.status.value = (
+            f"<i>the {dropped} oldest messages no longer fit in the model's context</i>"
+            if dropped
+            else ''
+        )
+        self.history, self.message.value, reply, shown = messages[len(system) :], '', '', 0.0
+        self.send_button.disabled = True
+        try:
+            pieces = chat_stream(
+                self.model,
+                self.tokenizer,
+                messages,
+                self.length.value,
+                self.temperature.value,
+                generator=self.generator,
+            )
+            for piece in pieces:
+                reply += piece
+                if time.monotonic() - shown > 0.05:
+                    self._show(reply)
+                    shown = time.monotonic()
+        finally:
+            self.send_button.disabled = False
+        if reply.strip():
+            self.history.append({'role': 'assistant', 'content': reply})
+        self._show()
+        return reply
+
+    def reset(self):
+        "Start a new chat."
+        self.history, self.status.value = [], ''
+        self._show()
+
+    @classmethod
+    def from_checkpoint(cls, path, device='cpu', adapter=None, quantize=None, **kwargs) -> ChatView:
+        "A chat view of the chat model saved at `path` (with an adapter, int8 weights, if asked)."
+        model, tokenizer, _ = load_for_inference(path, device, adapter, quantize)
+        return cls(model, tokenizer, **kwargs)
+
+
+def app_widget(
+    path: str | Path,
+    device: str = 'cpu',
+    adapter: str | Path | None = None,
+    quantize: str | None = None,
+) -> W.VBox:
+    "The widget for the checkpoint at `path`: a `ChatView` for a chat model, else a `Sampler`."
+    model, tokenizer, _ = load_for_inference(path, device, adapter, quantize)
+    return (ChatView if isinstance(tokenizer, ChatTokenizer) else Sampler)(model, tokenizer)
