@@ -331,8 +331,7 @@ class ConversationDataset:
         return self.answer_bytes[split] / tokens
 
     def check_block_size(self, block_size: int):
-        """Raise `ChatError` unless rows of `block_size + 1` hold the block size the data was cut
-        for."""
+        "Raise `ChatError` unless the model's block is at least the one the data was prepared for."
         if block_size < self.block_size:
             raise ChatError(
                 f"The conversations were prepared for block_size {self.block_size}, more than the "

@@ -48,12 +48,12 @@ class RLConfig(ConfigBase):
 
     task: str = 'addition'  # the task whose checker gives the rewards
     method: str = 'grpo'  # 'grpo' (policy gradient, group baseline) or 'dpo' (preference pairs)
-    prompts: int = 16  # problems per step
+    prompts: int = 64  # problems per step
     group: int = 8  # answers sampled per problem
     temperature: float = 1.0  # for the sampled answers
     kl: float = 0.0  # GRPO: weight of the KL penalty to the starting model (0: none)
     beta: float = 0.1  # DPO: how far the policy may move from the starting model
-    problems: int = 20_000  # training problems to draw from
+    problems: int = 5_000  # training problems to draw from
     eval_problems: int = 200  # held-out training-split problems, for the evaluations
 
     def __post_init__(self):
@@ -78,10 +78,10 @@ class RLConfig(ConfigBase):
 # the trainer's settings for learning from rewards: a gentle fine-tune
 RL_TRAIN = dict(
     optimizer='adamw',
-    learning_rate=5e-5,
-    min_lr=5e-5,
-    warmup_iters=5,
-    max_iters=100,
+    learning_rate=1e-4,
+    min_lr=1e-4,
+    warmup_iters=15,
+    max_iters=300,
     eval_interval=20,
     log_interval=5,
     weight_decay=0.0,
@@ -153,9 +153,11 @@ def answer_batch(
     return x, y
 
 # %% ../nbs/27_rl.ipynb #c3933fab20d04ec698c2621248eb3be0
-def token_logprobs(model: torch.nn.Module, x: torch.Tensor) -> torch.Tensor:
-    "`(B, L-1)`: the log-probability of each next id of `x` under `model`."
-    logits = model(x[:, :-1])[0].float()
+def token_logprobs(
+    model: torch.nn.Module, x: torch.Tensor, temperature: float = 1.0
+) -> torch.Tensor:
+    "`(B, L-1)`: the log-probability of each next id of `x` under `model` at `temperature`."
+    logits = model(x[:, :-1])[0].float() / temperature
     return logits.log_softmax(-1).gather(-1, x[:, 1:, None]).squeeze(-1)
 
 
@@ -262,11 +264,12 @@ class RewardTrainer(Trainer):
 
     def compute_loss(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
         "GRPO's policy-gradient loss (with the KL term), or DPO's preference loss."
-        logp = token_logprobs(self.forward, x)
+        t = self.rl.temperature if self.rl.method == 'grpo' else 1.0  # the sampled distribution
+        logp = token_logprobs(self.forward, x, t)
         ref = None
         if self.reference is not None and y[:, 1].any():
             with torch.no_grad():
-                ref = token_logprobs(self.reference, x)
+                ref = token_logprobs(self.reference, x, t)
         if self.rl.method == 'dpo':
             if ref is None:  # no pair this time
                 return logp.sum() * 0.0

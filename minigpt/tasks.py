@@ -193,14 +193,16 @@ def pass_at_k(samples: int, correct: int, k: int) -> float:
 def paired_difference(
     first: list[bool], second: list[bool], z: float = 1.96
 ) -> tuple[float, float, float]:
-    "Accuracy of `second` minus `first` on the same problems, with its 95% interval (paired)."
+    "Accuracy of `second` minus `first` on the same problems, with its 95% interval (Bonett-Price)."
     if len(first) != len(second) or not first:
         raise ChatError("A paired comparison needs the same problems, at least one, for both.")
-    d = [int(b) - int(a) for a, b in zip(first, second)]
-    n, mean = len(d), sum(d) / len(d)
-    sd = math.sqrt(sum((x - mean) ** 2 for x in d) / (n - 1)) if n > 1 else 0.0
-    half = z * sd / math.sqrt(n)
-    return mean, mean - half, mean + half
+    n = len(first)
+    b = sum(1 for x, y in zip(first, second) if y and not x)  # only the second is right
+    c = sum(1 for x, y in zip(first, second) if x and not y)  # only the first is right
+    pb, pc = (b + 1) / (n + 2), (c + 1) / (n + 2)
+    half = z * math.sqrt(max(pb + pc - (pb - pc) ** 2, 0.0) / (n + 2))
+    centre = pb - pc
+    return (b - c) / n, max(-1.0, centre - half), min(1.0, centre + half)
 
 # %% ../nbs/10_tasks.ipynb #1671c31a24314836a5b85d7ef7fbf015
 def evaluate_task(
