@@ -558,6 +558,8 @@ def _chat(args: argparse.Namespace, stdin) -> int:
         tok.encode(m['content'])  # a ValueError names characters the model can't read
     g = None if args.seed is None else torch.Generator().manual_seed(args.seed)
     interactive, history = stdin.isatty(), []
+    # scripted: one line of standard output per turn (the reply), the notes on standard error
+    note = lambda text: print(text, file=sys.stdout if interactive else sys.stderr, flush=True)
     if interactive:
         print(
             f"{args.checkpoint}: a {model.cfg.block_size}-token context. /reset starts over, "
@@ -573,26 +575,26 @@ def _chat(args: argparse.Namespace, stdin) -> int:
         line = line.rstrip('\n')
         if line.strip() == '/reset':
             history = []
-            print('(a new chat)' if interactive else '', flush=True)
+            note('(a new chat)')
             continue
         try:
             tok.encode(line)
             if not line.strip():
                 raise ValueError('an empty message')
         except ValueError as e:
-            print(f"(skipped: {str(e).split('. ')[0]}.)", flush=True)
+            note(f"(skipped: {str(e).split('. ')[0]}.)")
+            print('', end='' if interactive else '\n', flush=True)
             continue
         try:
             messages, dropped = trim_history(
                 tok, system + history + [{'role': 'user', 'content': line}], room
             )
         except ChatError as e:  # this message alone is too long
-            print(f"(skipped: {e})", flush=True)
+            note(f"(skipped: {e})")
+            print('', end='' if interactive else '\n', flush=True)
             continue
         if dropped:
-            print(
-                f"(the {dropped} oldest messages no longer fit in the model's context)", flush=True
-            )
+            note(f"(the {dropped} oldest messages no longer fit in the model's context)")
         reply = ''
         print('bot> ' if interactive else '', end='', flush=True)
         for piece in chat_stream(
