@@ -141,6 +141,7 @@ class CausalSelfAttention(nn.Module):
         qk_norm: bool = False,  # RMS-normalise each head's queries and keys before the dot product
         n_kv_head: int | None = None,  # heads of keys and values (None: n_head; 1: multi-query)
         rope_base: float = 10000.0,  # rotary: the slowest channel pair turns once every 2π·rope_base positions
+        norm_eps: float = 1e-5,  # QK-norm: added to the mean square before the root
     ):
         super().__init__()
         if n_embd % n_head:
@@ -162,7 +163,7 @@ class CausalSelfAttention(nn.Module):
             window,
             qk_norm,
         )
-        self.n_kv_head, self.rope_base = n_kv_head, rope_base
+        self.n_kv_head, self.rope_base, self.norm_eps = n_kv_head, rope_base, norm_eps
         self.kv_width = n_kv_head * (n_embd // n_head)  # keys (and values) of every kv head
         # q, k, v for all heads at once
         self.c_attn = nn.Linear(n_embd, n_embd + 2 * self.kv_width, bias=bias)
@@ -186,7 +187,7 @@ class CausalSelfAttention(nn.Module):
         # (B, n_kv_head, T, hs): with fewer kv heads, the cache keeps only these
         k, v = (t.view(B, T, self.n_kv_head, hs).transpose(1, 2) for t in (k, v))
         if self.qk_norm:
-            q, k = F.rms_norm(q, (q.size(-1),)), F.rms_norm(k, (k.size(-1),))
+            q, k = (F.rms_norm(t, (hs,), eps=self.norm_eps) for t in (q, k))
         start = 0 if cache is None else cache.pos  # absolute position of x's first token
         if self.rope:
             pos = torch.arange(start, start + T, device=x.device)

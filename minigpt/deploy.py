@@ -28,10 +28,11 @@ from .inference import Parser, check_out, load_for_inference, run_command
 from .export import save_safetensors
 
 # %% auto #0
-__all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'LLAMA_NAMES', 'LLAMA_FUSED', 'GGUF_BLOCK', 'GGUF_MODEL',
-           'EXPORT_FORMATS', 'hf_tokenizer', 'gpt2_compatible', 'llama_compatible', 'save_hf', 'hf_checkpoint',
-           'load_hf', 'interleave_rotary', 'gguf_tensors', 'gguf_vocab', 'save_gguf', 'export_main', 'import_main',
-           'export_cli', 'import_cli', 'merge_main', 'merge_cli']
+__all__ = ['MODELING_CODE', 'GPT2_CONV1D', 'GPT2_ACTIVATIONS', 'LLAMA_NAMES', 'LLAMA_FUSED', 'QWEN3_GAINS', 'GGUF_BLOCK',
+           'GGUF_MODEL', 'EXPORT_FORMATS', 'hf_tokenizer', 'gpt2_compatible', 'llama_compatible', 'qwen3_compatible',
+           'plain_architecture', 'save_hf', 'hf_checkpoint', 'load_hf', 'interleave_rotary', 'gguf_tensors',
+           'gguf_vocab', 'save_gguf', 'export_main', 'import_main', 'export_cli', 'import_cli', 'merge_main',
+           'merge_cli']
 
 # %% ../nbs/26_deploy.ipynb #73b0fbdb
 def _hf(module: str = 'transformers'):
@@ -167,11 +168,22 @@ def gpt2_compatible(cfg: GPTConfig) -> bool:
     )
 
 
+def _llama_blocks(cfg: GPTConfig) -> bool:
+    "Rotary positions, RMSNorm, SwiGLU, no biases, nothing Llama doesn't compute."
+    llama_block = cfg.norm == 'rmsnorm' and cfg.mlp == 'swiglu' and _no_tricks(cfg)
+    return cfg.pos_emb == 'rope' and llama_block and not cfg.bias
+
+
 def llama_compatible(cfg: GPTConfig) -> bool:
     """Whether `transformers`' `LlamaForCausalLM` computes what a `GPT` of this shape computes
     over up to `block_size` tokens: rotary positions, RMSNorm, SwiGLU, no biases, no QK-norm."""
-    llama_block = cfg.norm == 'rmsnorm' and cfg.mlp == 'swiglu' and _no_tricks(cfg)
-    return cfg.pos_emb == 'rope' and llama_block and not cfg.bias and not cfg.qk_norm
+    return _llama_blocks(cfg) and not cfg.qk_norm
+
+
+def qwen3_compatible(cfg: GPTConfig) -> bool:
+    """Whether `transformers`' `Qwen3ForCausalLM` computes what a `GPT` of this shape computes
+    over up to `block_size` tokens: Llama's blocks with QK-norm."""
+    return _llama_blocks(cfg) and cfg.qk_norm
 
 
 # minigpt's name in block i -> Llama's, for the weights that map one to one
@@ -188,8 +200,17 @@ LLAMA_FUSED = {
 }
 
 
+# Qwen3's gains on each head's normalised queries and keys, per block
+QWEN3_GAINS = ('self_attn.q_norm.weight', 'self_attn.k_norm.weight')
+
+
 def _llama_part(fused: str, part: str) -> str:
     return ('self_attn.' if fused.startswith('attn.') else 'mlp.') + part + '.weight'
+
+
+def plain_architecture(cfg: GPTConfig) -> bool:
+    "Whether `transformers` ships an architecture (GPT-2, Llama, Qwen3) that computes `cfg` exactly."
+    return gpt2_compatible(cfg) or llama_compatible(cfg) or qwen3_compatible(cfg)
 
 # %% ../nbs/26_deploy.ipynb #f31a31cb
 def _gpt2_state_dict(model: GPT) -> dict[str, torch.Tensor]:
@@ -209,9 +230,11 @@ def _gpt2_state_dict(model: GPT) -> dict[str, torch.Tensor]:
 
 
 def _llama_state_dict(model: GPT) -> dict[str, torch.Tensor]:
-    "`model`'s weights under Llama's names, its fused q/k/v and gate/up matrices cut into parts."
+    """`model`'s weights under Llama's names, its fused q/k/v and gate/up matrices cut into parts
+    (and with QK-norm, Qwen3's gains on the normalised queries and keys: ones)."""
     sd, cfg = model.state_dict(), model.cfg
-    kv = (cfg.n_kv_head or cfg.n_head) * (cfg.n_embd // cfg.n_head)
+    hs = cfg.n_embd // cfg.n_head
+    kv = (cfg.n_kv_head or cfg.n_head) * hs
     sizes = {'attn.c_attn.weight': [cfg.n_embd, kv, kv], 'mlp.c_fc.weight': [cfg.hidden] * 2}
     out = {
         'model.embed_tokens.weight': sd['transformer.wte.weight'],
@@ -224,14 +247,17 @@ def _llama_state_dict(model: GPT) -> dict[str, torch.Tensor]:
         for fused, parts in LLAMA_FUSED.items():
             for part, w in zip(parts, sd[ours + fused].split(sizes[fused])):
                 out[theirs + _llama_part(fused, part)] = w
+        for part in QWEN3_GAINS if cfg.qk_norm else ():  # minigpt's QK-norm has no gains
+            out[theirs + part] = torch.ones(hs)
     if not cfg.tie_head:
         out['lm_head.weight'] = sd['lm_head.weight']
     return {k: v.detach().clone().contiguous() for k, v in out.items()}
 
 
 def _llama_config(tf, cfg: GPTConfig):
-    "The `LlamaConfig` of a Llama-shaped `cfg`: its context promised up to `block_size` tokens."
-    return tf.LlamaConfig(
+    """The `LlamaConfig` of a Llama-shaped `cfg` (with QK-norm, a `Qwen3Config`): its context
+    promised up to `block_size` tokens."""
+    settings = dict(
         vocab_size=cfg.vocab_size,
         hidden_size=cfg.n_embd,
         intermediate_size=cfg.hidden,
@@ -245,6 +271,9 @@ def _llama_config(tf, cfg: GPTConfig):
         bos_token_id=None,
         eos_token_id=None,
     )
+    if cfg.qk_norm:  # no sliding window: Qwen3 attends to the whole context, as Llama does
+        return tf.Qwen3Config(**settings, head_dim=cfg.n_embd // cfg.n_head, use_sliding_window=False)
+    return tf.LlamaConfig(**settings)
 
 
 def _prepare_folder(out: Path, force: bool):
@@ -261,8 +290,8 @@ def save_hf(
     out: str | Path,  # the folder to write
     force: bool = False,  # replace the contents of a folder that isn't empty
 ) -> Path:
-    """Write `model` and `tokenizer` as a Hugging Face folder: GPT-2 or Llama where its shape
-    allows, else with minigpt's model code."""
+    """Write `model` and `tokenizer` as a Hugging Face folder: GPT-2, Llama or Qwen3 where its
+    shape allows, else with minigpt's model code."""
     if any(type(m).__name__ in ('Int8Linear', 'LoRALinear') for m in model.modules()):
         raise ConfigError(
             "Export the float model: int8 layers and LoRA adapters don't export (merge an adapter "
@@ -284,7 +313,7 @@ def save_hf(
         )
     out, cfg = Path(out), model.cfg
     _prepare_folder(out, force)
-    if gpt2_compatible(cfg) or llama_compatible(cfg):
+    if plain_architecture(cfg):
         if gpt2_compatible(cfg):
             hf = tf.GPT2LMHeadModel(
                 tf.GPT2Config(
@@ -305,7 +334,8 @@ def save_hf(
             )
             weights = _gpt2_state_dict(model)
         else:
-            hf, weights = tf.LlamaForCausalLM(_llama_config(tf, cfg)), _llama_state_dict(model)
+            causal_lm = tf.Qwen3ForCausalLM if cfg.qk_norm else tf.LlamaForCausalLM
+            hf, weights = causal_lm(_llama_config(tf, cfg)), _llama_state_dict(model)
         loaded = hf.load_state_dict(weights, strict=False)
         # only a tied lm_head is left: it is the token embedding
         tied = {'lm_head.weight'} if cfg.tie_head else set()
@@ -381,8 +411,9 @@ def _read_weights(folder: Path) -> dict[str, torch.Tensor]:
 
 
 def _llama_gpt_config(folder: Path, config: dict) -> GPTConfig:
-    """The `GPTConfig` of a Llama `config.json`; `CheckpointError` naming what minigpt doesn't
-    compute."""
+    """The `GPTConfig` of a Llama (or Qwen3) `config.json`; `CheckpointError` naming what minigpt
+    doesn't compute."""
+    qwen3 = config.get('model_type') == 'qwen3'  # Llama's blocks with QK-norm
     rope = config.get('rope_parameters') or config.get('rope_scaling') or {}
     heads, width = config.get('num_attention_heads'), config.get('hidden_size')
     refuse = {
@@ -392,6 +423,7 @@ def _llama_gpt_config(folder: Path, config: dict) -> GPTConfig:
             ('mlp_bias', False),
             ('hidden_act', 'silu'),
             ('pretraining_tp', 1),
+            ('use_sliding_window', False),
         ]
         if config.get(k, ok) != ok
     }
@@ -401,7 +433,8 @@ def _llama_gpt_config(folder: Path, config: dict) -> GPTConfig:
         refuse['head_dim'] = config['head_dim']
     if refuse:
         raise CheckpointError(
-            f"{folder} is a Llama model with settings minigpt's GPT doesn't compute: "
+            f"{folder} is a {'Qwen3' if qwen3 else 'Llama'} model with settings minigpt's GPT "
+            "doesn't compute: "
             f"{', '.join(f'{k}={v!r}' for k, v in refuse.items())}."
         )
     kv = config.get('num_key_value_heads') or heads
@@ -420,11 +453,12 @@ def _llama_gpt_config(folder: Path, config: dict) -> GPTConfig:
             mlp='swiglu',
             mlp_hidden=config['intermediate_size'],
             rope_base=rope.get('rope_theta', config.get('rope_theta', 10000.0)),
+            qk_norm=qwen3,
             tie_head=config.get('tie_word_embeddings', False),  # LlamaConfig's default: untied
         )
     except (KeyError, ConfigError) as e:
         raise CheckpointError(
-            f"{folder / 'config.json'} is not a usable Llama config: {e}"
+            f"{folder / 'config.json'} is not a usable {'Qwen3' if qwen3 else 'Llama'} config: {e}"
         ) from None
     default = GPTConfig.from_dict({**cfg.to_dict(), 'mlp_hidden': None})
     return default if default.hidden == cfg.hidden else cfg  # a default width stays a default
@@ -432,7 +466,7 @@ def _llama_gpt_config(folder: Path, config: dict) -> GPTConfig:
 
 def _from_llama(folder: Path, weights: dict, cfg: GPTConfig) -> dict[str, torch.Tensor]:
     """Llama's weights under minigpt's names, q/k/v and gate/up stacked into minigpt's fused
-    matrices."""
+    matrices (Qwen3's QK-norm gains checked to be ones, and dropped)."""
     # tied: the head is the embedding, whatever the file holds
     w = {k: v for k, v in weights.items() if k != 'lm_head.weight' or not cfg.tie_head}
     try:
@@ -449,6 +483,12 @@ def _from_llama(folder: Path, weights: dict, cfg: GPTConfig) -> dict[str, torch.
                 out[ours + fused] = torch.cat(
                     [w.pop(theirs + _llama_part(fused, p)) for p in parts]
                 )
+            for part in QWEN3_GAINS if cfg.qk_norm else ():
+                if not torch.all(w.pop(theirs + part) == 1):
+                    raise CheckpointError(
+                        f"{folder} has learned QK-norm gains ({theirs + part} is not all ones); "
+                        "minigpt's QK-norm has none."
+                    )
     except KeyError as e:
         raise CheckpointError(f"The weights in {folder} have no {e.args[0]}.") from None
     if w:
@@ -460,7 +500,7 @@ def _from_llama(folder: Path, weights: dict, cfg: GPTConfig) -> dict[str, torch.
 
 
 def hf_checkpoint(folder: str | Path) -> dict:
-    """An `imported` checkpoint of a Hugging Face folder holding a GPT-2 or Llama model (or a
+    """An `imported` checkpoint of a Hugging Face folder holding a GPT-2, Llama or Qwen3 model (or a
     minigpt export)."""
     folder = Path(folder)
     if not (folder / 'config.json').is_file():
@@ -507,12 +547,12 @@ def hf_checkpoint(folder: str | Path) -> dict:
                 f"{folder / 'config.json'} is not a usable GPT-2 config: {e}"
             ) from None
         prefix = ''
-    elif kind == 'llama':
+    elif kind in ('llama', 'qwen3'):
         cfg, prefix = _llama_gpt_config(folder, config), ''
     else:
         raise CheckpointError(
-            f"{folder} holds a {kind!r} model; minigpt imports GPT-2 and Llama folders "
-            "(model_type 'gpt2' or 'llama')."
+            f"{folder} holds a {kind!r} model; minigpt imports GPT-2, Llama and Qwen3 folders "
+            "(model_type 'gpt2', 'llama' or 'qwen3')."
         )
     weights = {k.removeprefix(prefix): v for k, v in _read_weights(folder).items()}
     if kind == 'gpt2':
@@ -523,7 +563,7 @@ def hf_checkpoint(folder: str | Path) -> dict:
             if not k.endswith(('.attn.bias', '.attn.masked_bias'))
         }
         weights = {k: v.t() if k.endswith(GPT2_CONV1D) else v for k, v in weights.items()}
-    if kind == 'llama':
+    if kind in ('llama', 'qwen3'):
         weights = _from_llama(folder, weights, cfg)
     if cfg.tie_head:
         weights.setdefault('lm_head.weight', weights.get('transformer.wte.weight'))
@@ -770,7 +810,7 @@ def _export(args: argparse.Namespace) -> int:
     )
     print(f"Exported {args.format}: {out} ({size / 1e6:.1f} MB)")
     if args.format == 'hf':
-        plain = gpt2_compatible(model.cfg) or llama_compatible(model.cfg)
+        plain = plain_architecture(model.cfg)
         remote = '' if plain else ', trust_remote_code=True'
         print(
             f"Load it with: AutoModelForCausalLM.from_pretrained({str(out)!r}{remote}) and "

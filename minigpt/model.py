@@ -44,7 +44,7 @@ class GPTConfig(ConfigBase):
         None
     )
     norm: str = 'layernorm'  # 'layernorm' (GPT-2) or 'rmsnorm' (no mean, no bias: Llama)
-    norm_eps: float = 1e-5  # epsilon of every LayerNorm or RMSNorm, added to the variance (not QK-norm's)
+    norm_eps: float = 1e-5  # epsilon of every norm (LayerNorm, RMSNorm, QK-norm), added to the variance
     rope_base: float = 10000.0  # rotary positions: the slowest channel pair turns once every 2π·rope_base positions
     tie_head: bool = True  # the output head is the token embedding's matrix (GPT-2); False: a matrix of its own
     logit_softcap: float | None = None  # squash the logits smoothly into ±this: cap·tanh(logits/cap) (Gemma 2)
@@ -179,6 +179,7 @@ class Block(nn.Module):
             qk_norm=cfg.qk_norm,
             n_kv_head=cfg.n_kv_head,
             rope_base=cfg.rope_base,
+            norm_eps=cfg.norm_eps,
         )
         self.ln_2 = make_norm(cfg)
         self.mlp = MLP(cfg)
