@@ -13,7 +13,7 @@ import minigpt
 from .config import ConfigError
 from .tokenizer import CharTokenizer, Tokenizer
 from .subwords import BPETokenizer, SentencePieceTokenizer, tokenizer_from_dict
-from .chat import CHAT_TEMPLATE, ChatTokenizer
+from .chat import CHAT_TEMPLATE, CHAT_TOKENS, ChatTokenizer
 from .model import GPT, GPTConfig
 from minigpt.checkpoint import (
     CheckpointError,
@@ -209,7 +209,8 @@ def _llama_part(fused: str, part: str) -> str:
 
 
 def plain_architecture(cfg: GPTConfig) -> bool:
-    "Whether `transformers` ships an architecture (GPT-2, Llama, Qwen3) that computes `cfg` exactly."
+    """Whether `transformers` ships an architecture (GPT-2, Llama, Qwen3) that computes `cfg`
+    exactly."""
     return gpt2_compatible(cfg) or llama_compatible(cfg) or qwen3_compatible(cfg)
 
 # %% ../nbs/26_deploy.ipynb #f31a31cb
@@ -272,7 +273,9 @@ def _llama_config(tf, cfg: GPTConfig):
         eos_token_id=None,
     )
     if cfg.qk_norm:  # no sliding window: Qwen3 attends to the whole context, as Llama does
-        return tf.Qwen3Config(**settings, head_dim=cfg.n_embd // cfg.n_head, use_sliding_window=False)
+        return tf.Qwen3Config(
+            **settings, head_dim=cfg.n_embd // cfg.n_head, use_sliding_window=False
+        )
     return tf.LlamaConfig(**settings)
 
 
@@ -499,6 +502,20 @@ def _from_llama(folder: Path, weights: dict, cfg: GPTConfig) -> dict[str, torch.
     return out
 
 
+def _imported_tokenizer(tokenizer_json: str) -> Tokenizer:
+    """A folder's `tokenizer.json` as a minigpt tokenizer: one whose last tokens are the chat
+    tokens (a minigpt chat model's export) becomes a `ChatTokenizer` again, over the rest."""
+    spec = json.loads(tokenizer_json)
+    whole = tokenizer_from_dict({'type': 'json', 'tokenizer_json': tokenizer_json})
+    first = whole.vocab_size - len(CHAT_TOKENS)  # where the chat tokens would start
+    chat = [(t['id'], t['content']) for t in spec.get('added_tokens', [])[-len(CHAT_TOKENS) :]]
+    if chat != list(enumerate(CHAT_TOKENS, first)):
+        return whole
+    spec['added_tokens'] = spec['added_tokens'][: -len(CHAT_TOKENS)]
+    base = tokenizer_from_dict({'type': 'json', 'tokenizer_json': json.dumps(spec)})
+    return ChatTokenizer(base) if base.vocab_size == first else whole
+
+
 def hf_checkpoint(folder: str | Path) -> dict:
     """An `imported` checkpoint of a Hugging Face folder holding a GPT-2, Llama or Qwen3 model (or a
     minigpt export)."""
@@ -583,9 +600,7 @@ def hf_checkpoint(folder: str | Path) -> dict:
         raise CheckpointError(
             f"{folder}'s tokenizer has no tokenizer.json form; minigpt needs one."
         )
-    tokenizer = tokenizer_from_dict(
-        {'type': 'json', 'tokenizer_json': hf_tok.backend_tokenizer.to_str()}
-    )
+    tokenizer = _imported_tokenizer(hf_tok.backend_tokenizer.to_str())
     if tokenizer.vocab_size != cfg.vocab_size:
         raise CheckpointError(
             f"{folder}'s tokenizer has {tokenizer.vocab_size} tokens but the model's vocab_size is "
