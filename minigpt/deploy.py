@@ -669,6 +669,13 @@ def gguf_vocab(tokenizer: Tokenizer) -> dict:
     """The vocabulary as llama.cpp reads it: byte-level BPE ('gpt2', a character vocabulary of
     one-byte characters included) or SentencePiece ('llama')."""
     normal, unknown, control = 1, 2, 3  # llama.cpp's token types (SentencePiece's numbering)
+    if isinstance(tokenizer, ChatTokenizer):  # the base's pieces, then the chat tokens as control
+        vocab, extra = gguf_vocab(tokenizer.base), len(tokenizer.specials)
+        vocab['tokens'] = vocab['tokens'] + list(tokenizer.specials)
+        vocab['types'] = vocab['types'] + [control] * extra
+        if 'scores' in vocab:
+            vocab['scores'] = vocab['scores'] + [0.0] * extra
+        return vocab
     if isinstance(tokenizer, CharTokenizer):
         wide = [c for c in tokenizer.itos if len(c.encode('utf-8')) != 1]
         if wide:
@@ -756,7 +763,11 @@ def save_gguf(
         w.add_token_scores(vocab['scores'])
     if 'add_space_prefix' in vocab:
         w.add_add_space_prefix(vocab['add_space_prefix'])
-    if tokenizer.eot_id is not None:
+    if isinstance(tokenizer, ChatTokenizer):  # a reply ends at the end of its turn
+        w.add_eos_token_id(tokenizer.end_id)
+        w.add_bos_token_id(tokenizer.bos_id)
+        w.add_chat_template(CHAT_TEMPLATE)
+    elif tokenizer.eot_id is not None:
         w.add_eos_token_id(tokenizer.eot_id)
     w.add_add_bos_token(False)  # minigpt starts from the prompt's own tokens
     for name, t in gguf_tensors(model).items():
