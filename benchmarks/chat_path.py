@@ -2,14 +2,15 @@
 learning from rewards (GRPO, and DPO beside it at equal wall time), each stage timed in a process of
 its own (its peak memory too), each model asked every task's held-out test problems.
 
-Usage: python benchmarks/chat_path.py [--dtype auto] [--sft-steps 3000] [--rl-steps 400]
+Usage: python benchmarks/chat_path.py [--dtype auto] [--sft-steps 3000] [--rl-steps 300] [--rl-kl 0.1]
                                       [--quick] [--out benchmarks/DATE/chat_path_DTYPE.json]
 
 Stages (the book's tables and `--quick`, CI's reduced run, come from this one script):
 1. pretrain: the default run (`minigpt-train`: the `cpu` preset, 600 steps) on Tiny Shakespeare.
 2. sft: `minigpt-train --init-from base --data mix.jsonl`, every task's train problems shuffled into
    one conversation file (`minigpt-tasks`), the preset's settings, `--sft-steps` steps.
-3. rl: `minigpt-rl --init-from sft --task count` (GRPO, `--rl-steps` steps).
+3. rl: `minigpt-rl --init-from sft --task count --kl 0.1` (GRPO, `--rl-steps` steps, a KL penalty to the
+   fine-tuned model that keeps the other tasks' answers where they were).
 4. dpo: the same with `--method dpo`, stopped when it has run as long as the rl stage did.
 5. sft_from_scratch: stage 2 from a fresh model: does pretraining on Shakespeare help?
 6. plain_lines: the issue's baseline, no chat format: the default preset trained from scratch on
@@ -75,7 +76,9 @@ def _stage(name: str, work: str, args: dict) -> dict:
                     save_checkpoint(trainer.checkpoint(), work / name / 'last.pt')
                     raise CancelFitException()
 
-        learn_from_rewards(RLConfig(task=RL_TASK, method=name.replace('rl', 'grpo')), cfg,
+        method = name.replace('rl', 'grpo')
+        rl = RLConfig(task=RL_TASK, method=method, kl=args['rl_kl'] if method == 'grpo' else 0.0)
+        learn_from_rewards(rl, cfg,
                            progress=False, overwrite=True, callbacks=[TimeLimit()])
     elif name == 'plain_lines':
         lines = ''.join(f'{q}={a}\n' for q, a in TASKS['addition'].problems('train', TRAIN_PROBLEMS['addition']))
@@ -133,7 +136,8 @@ def main():
     p.add_argument('--dtype', default='auto')
     p.add_argument('--pretrain-steps', type=int, default=600)
     p.add_argument('--sft-steps', type=int, default=3000)
-    p.add_argument('--rl-steps', type=int, default=400)
+    p.add_argument('--rl-steps', type=int, default=300)
+    p.add_argument('--rl-kl', type=float, default=0.1, help="GRPO's KL penalty to the fine-tuned model")
     p.add_argument('--rl-lr', type=float, default=None, help="learning rate of GRPO and DPO (default: RL_TRAIN's)")
     p.add_argument('--n-test', type=int, default=500)
     p.add_argument('--work', default=None, help="a previous run's folder: rerun only --stages there")
@@ -163,7 +167,7 @@ def main():
         write_conversations(convs, work / 'mix.jsonl')
     rl_lr = args.rl_lr or RL_TRAIN['learning_rate']
     settings = dict(dtype=args.dtype, pretrain_steps=args.pretrain_steps, sft_steps=args.sft_steps,
-                    rl_steps=args.rl_steps, rl_lr=rl_lr)
+                    rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl)
     stages = json.loads(out.read_text())['stages'] if args.work and out.exists() else {}
     wanted = args.stages.split(',')
     for name in STAGES:
@@ -197,7 +201,7 @@ def main():
         print(f"  plain lines addition: {results['plain_lines']['addition']['accuracy']:.1%}")
     report = dict(
         machine=machine_info('cpu'), dtype=dtype, quick=args.quick, train_problems=problems,
-        pretrain_steps=args.pretrain_steps, sft_steps=args.sft_steps, rl_steps=args.rl_steps, rl_lr=rl_lr, rl_task=RL_TASK, n_test=args.n_test,
+        pretrain_steps=args.pretrain_steps, sft_steps=args.sft_steps, rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl, rl_task=RL_TASK, n_test=args.n_test,
         stages=stages,
         path_seconds=round(sum(stages[s]['seconds'] for s in PATH), 1) if set(PATH) <= set(stages) else None,
         first_token_seconds=first_token_seconds(work / 'rl' / 'last.pt') if 'rl' in stages else None,
