@@ -6,8 +6,9 @@
 
 Not in CI: llama-cpp-python builds llama.cpp from source (about an hour on 2 busy cores here). For each
 tokenizer kind (char, bpe) it trains a small Llama-shaped model with `minigpt-train` (rotary, RMSNorm,
-SwiGLU, 2 key/value heads, no biases, no QK-norm, an untied head for the BPE one), exports it with
-`minigpt-export --format gguf`, and compares, within the block size:
+SwiGLU, 2 key/value heads, no biases, no QK-norm, an untied head for the BPE one), and a third, the
+character one with QK-norm (llama.cpp's `qwen3`), exports each with `minigpt-export --format gguf`, and
+compares, within the block size:
 - the ids of a text, tokenized by minigpt and by llama.cpp;
 - the logits of every position of that text (llama.cpp computes in float32 too, with its own kernels);
 - the greedy continuation of a prompt.
@@ -18,7 +19,7 @@ import argparse, json, os, subprocess, sys, tempfile
 from pathlib import Path
 
 LLAMA = ['--pos-emb', 'rope', '--no-bias', '--norm', 'rmsnorm', '--mlp', 'swiglu', '--n-kv-head', '2']
-LLAMA += ['--no-qk-norm', '--block-size', '128', '--n-layer', '2', '--n-embd', '64', '--n-head', '4']
+LLAMA += ['--block-size', '128', '--n-layer', '2', '--n-embd', '64', '--n-head', '4']
 PROMPT, NEW = 'ROMEO:', 60
 
 # runs in the llama-cpp-python environment: ids, logits and greedy text of a GGUF file
@@ -45,13 +46,14 @@ def run(*argv, **kw) -> subprocess.CompletedProcess:
     return r
 
 
-def check(kind: str, llama_python: str, work: Path) -> dict:
+def check(kind: str, llama_python: str, work: Path, qk_norm: bool = False) -> dict:
     import torch
     from minigpt.inference import load_for_inference
     from minigpt.sampling import generate
 
-    out = work / kind
+    out = work / f"{kind}{'-qk-norm' if qk_norm else ''}"
     extra = ['--tokenizer', 'bpe', '--vocab-size', '512', '--no-tie-head'] if kind == 'bpe' else []
+    extra += ['--qk-norm' if qk_norm else '--no-qk-norm']
     run('minigpt-train', *LLAMA, *extra, '--max-iters', '300', '--no-progress', '--out', out)
     run('minigpt-export', out / 'best.pt', '--format', 'gguf', '--out', out / 'model.gguf')
     model, tok, _ = load_for_inference(out / 'best.pt', 'cpu')
@@ -66,6 +68,7 @@ def check(kind: str, llama_python: str, work: Path) -> dict:
     greedy = generate(model, tok, PROMPT, NEW, temperature=0)[0]
     return dict(
         tokenizer=kind,
+        architecture='qwen3' if qk_norm else 'llama',
         same_ids=theirs['ids'] == ids,
         positions=len(ids),
         max_logit_diff=diff,
@@ -83,6 +86,7 @@ def main():
     version = run(args.llama_python, '-c', 'import llama_cpp; print(llama_cpp.__version__)').stdout
     with tempfile.TemporaryDirectory() as d:
         rows = [check(kind, args.llama_python, Path(d)) for kind in ('char', 'bpe')]
+        rows.append(check('char', args.llama_python, Path(d), qk_norm=True))
     from minigpt.bench import machine_info
 
     result = dict(machine=machine_info(), llama_cpp_python=version.strip(), rows=rows)

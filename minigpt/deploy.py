@@ -627,6 +627,8 @@ GGUF_BLOCK = {
     'mlp.gate_proj': 'ffn_gate',
     'mlp.up_proj': 'ffn_up',
     'mlp.down_proj': 'ffn_down',
+    'self_attn.q_norm': 'attn_q_norm',  # Qwen3's
+    'self_attn.k_norm': 'attn_k_norm',
 }
 GGUF_MODEL = {
     'model.embed_tokens.weight': 'token_embd.weight',
@@ -644,9 +646,10 @@ def interleave_rotary(w: torch.Tensor, heads: int) -> torch.Tensor:
 
 def gguf_tensors(model: GPT) -> dict[str, torch.Tensor]:
     """A Llama-shaped `model`'s weights under llama.cpp's names and query/key layout (tied: no
-    output)."""
+    output). With QK-norm (llama.cpp's `qwen3`, which rotates as minigpt does) the rows stay."""
     cfg, out = model.cfg, {}
     heads = {'self_attn.q_proj': cfg.n_head, 'self_attn.k_proj': cfg.n_kv_head or cfg.n_head}
+    heads = {} if cfg.qk_norm else heads
     for name, w in _llama_state_dict(model).items():
         if name in GGUF_MODEL:
             out[GGUF_MODEL[name]] = w
@@ -724,13 +727,16 @@ def save_gguf(
     out: str | Path,  # the .gguf file to write
     force: bool = False,  # replace a file that exists
 ) -> Path:
-    "Write a Llama-shaped `model` and its tokenizer as one GGUF file (float32) for llama.cpp."
+    """Write a Llama-shaped `model` (with QK-norm: Qwen3-shaped) and its tokenizer as one GGUF
+    file (float32) for llama.cpp."""
     cfg = model.cfg
-    if not llama_compatible(cfg):
+    if not _llama_blocks(cfg):
         raise ConfigError(
             "GGUF export needs Llama's shape: pos_emb='rope', norm='rmsnorm', mlp='swiglu', "
-            f"bias=False and qk_norm=False; this model has pos_emb={cfg.pos_emb!r}, "
-            f"norm={cfg.norm!r}, mlp={cfg.mlp!r}, bias={cfg.bias}, qk_norm={cfg.qk_norm}."
+            "bias=False, no resid_scalars, value_embeds or logit_softcap (with QK-norm it is "
+            f"Qwen3's); this model has pos_emb={cfg.pos_emb!r}, norm={cfg.norm!r}, "
+            f"mlp={cfg.mlp!r}, bias={cfg.bias}, resid_scalars={cfg.resid_scalars}, "
+            f"value_embeds={cfg.value_embeds}, logit_softcap={cfg.logit_softcap}."
         )
     if tokenizer.vocab_size != cfg.vocab_size:
         raise ValueError(
@@ -741,7 +747,7 @@ def save_gguf(
     gguf = _hf('gguf')
     out = check_out(out, force)
     tmp = out.with_name(f'.{out.name}.tmp')
-    w = gguf.GGUFWriter(str(tmp), 'llama')
+    w = gguf.GGUFWriter(str(tmp), 'qwen3' if cfg.qk_norm else 'llama')
     w.add_context_length(cfg.block_size)
     w.add_embedding_length(cfg.n_embd)
     w.add_block_count(cfg.n_layer)
@@ -801,7 +807,7 @@ def export_main(argv: list[str] | None = None) -> int:
         '--format',
         required=True,
         choices=EXPORT_FORMATS,
-        help="hf: a Hugging Face folder; gguf: one llama.cpp file (Llama-shaped models); "
+        help="hf: a Hugging Face folder; gguf: one llama.cpp file (Llama- or Qwen3-shaped models); "
         "safetensors: one file; int8: an int8 checkpoint",
     )
     p.add_argument('--out', required=True, metavar='PATH', help="the folder (hf) or file to write")
