@@ -17,7 +17,7 @@ Two phases, so that background load can't decide the result:
 Wall time follows: steps times step time. Per variant the table gives the mean final val loss over the
 seeds with a 95% t-interval, the paired difference to the reference (same seeds: the same batches),
 the step time and the key/value cache per token of context (grouped-query attention's point).
-The benchmark chapter (nbs/29_bench.ipynb) shows the result.
+The benchmark chapter (nbs/30_bench.ipynb) shows the result.
 """
 from __future__ import annotations
 import argparse, json, os, statistics

@@ -9,7 +9,7 @@ evaluated at the end with nanoGPT's protocol (the mean over 20 fixed batches): t
 number of steps doesn't depend on the machine's load, so this phase runs two variants at a time, one
 thread each. The reference variant is the recipe first proposed for the `cpu` preset (rotary, QK-norm, ReLU², Muon,
 batch 16); each other row changes one option, so the table reads "with and without". The benchmark chapter
-(nbs/29_bench.ipynb) quotes its output; the `cpu` preset itself (nbs/04_config.ipynb) took what the ablation
+(nbs/30_bench.ipynb) quotes its output; the `cpu` preset itself (nbs/04_config.ipynb) took what the ablation
 showed (GELU, batch 32).
 """
 from __future__ import annotations

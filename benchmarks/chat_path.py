@@ -77,7 +77,7 @@ def _stage(name: str, work: str, args: dict) -> dict:
                     raise CancelFitException()
 
         method = name.replace('rl', 'grpo')
-        rl = RLConfig(task=RL_TASK, method=method, kl=args['rl_kl'] if method == 'grpo' else 0.0)
+        rl = RLConfig(task=args['rl_task'], method=method, kl=args['rl_kl'] if method == 'grpo' else 0.0)
         learn_from_rewards(rl, cfg,
                            progress=False, overwrite=True, callbacks=[TimeLimit()])
     elif name == 'plain_lines':
@@ -138,6 +138,7 @@ def main():
     p.add_argument('--sft-steps', type=int, default=3000)
     p.add_argument('--rl-steps', type=int, default=300)
     p.add_argument('--rl-kl', type=float, default=0.1, help="GRPO's KL penalty to the fine-tuned model")
+    p.add_argument('--rl-task', default=RL_TASK, help="the task GRPO and DPO practise")
     p.add_argument('--rl-lr', type=float, default=None, help="learning rate of GRPO and DPO (default: RL_TRAIN's)")
     p.add_argument('--n-test', type=int, default=500)
     p.add_argument('--work', default=None, help="a previous run's folder: rerun only --stages there")
@@ -167,7 +168,7 @@ def main():
         write_conversations(convs, work / 'mix.jsonl')
     rl_lr = args.rl_lr or RL_TRAIN['learning_rate']
     settings = dict(dtype=args.dtype, pretrain_steps=args.pretrain_steps, sft_steps=args.sft_steps,
-                    rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl)
+                    rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl, rl_task=args.rl_task)
     stages = json.loads(out.read_text())['stages'] if args.work and out.exists() else {}
     wanted = args.stages.split(',')
     for name in STAGES:
@@ -194,14 +195,15 @@ def main():
         for name in ('rl', 'dpo')
         if name in results
     }
+    t = args.rl_task
     for name, d in paired.items():
-        print(f"  {name} - sft on {RL_TASK}: {d[RL_TASK][0]:+.1%} ({d[RL_TASK][1]:+.1%} to {d[RL_TASK][2]:+.1%})")
+        print(f"  {name} - sft on {t}: {d[t][0]:+.1%} ({d[t][1]:+.1%} to {d[t][2]:+.1%})")
     if (work / 'plain_lines.pt').exists():
         results['plain_lines'] = {'addition': plain_accuracy(work / 'plain_lines.pt', args.n_test)}
         print(f"  plain lines addition: {results['plain_lines']['addition']['accuracy']:.1%}")
     report = dict(
         machine=machine_info('cpu'), dtype=dtype, quick=args.quick, train_problems=problems,
-        pretrain_steps=args.pretrain_steps, sft_steps=args.sft_steps, rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl, rl_task=RL_TASK, n_test=args.n_test,
+        pretrain_steps=args.pretrain_steps, sft_steps=args.sft_steps, rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl, rl_task=args.rl_task, n_test=args.n_test,
         stages=stages,
         path_seconds=round(sum(stages[s]['seconds'] for s in PATH), 1) if set(PATH) <= set(stages) else None,
         first_token_seconds=first_token_seconds(work / 'rl' / 'last.pt') if 'rl' in stages else None,

@@ -1,4 +1,4 @@
-"""The deployment chapter's table (nbs/26_deploy.ipynb): the default and medium models in float32, bfloat16 and int8.
+"""The deployment chapter's table (nbs/27_deploy.ipynb): the default and medium models in float32, bfloat16 and int8.
 
     python benchmarks/deploy_table.py     # about 10 minutes on a 2-core CPU, training included
 

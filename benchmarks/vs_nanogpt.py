@@ -16,7 +16,7 @@ nanoGPT's own result), and each run's final validation loss.
 `--mini-args` may be given more than once: each round then runs every minigpt variant as well as nanoGPT, in
 alternating order, e.g. `--mini-args='' --mini-args='--dtype float32'` (the default precision and float32).
 `--dry-run` prints the commands of the first two rounds and runs nothing (no nanoGPT checkout needed).
-The benchmark chapter (nbs/29_bench.ipynb) quotes its output.
+The benchmark chapter (nbs/30_bench.ipynb) quotes its output.
 """
 from __future__ import annotations
 import argparse, json, os, re, statistics, subprocess, sys, tempfile, time
