@@ -1,4 +1,4 @@
-"""GGUF for llama.cpp; `minigpt-export`, `minigpt-import` and `minigpt-merge`; and what each format keeps, measured on a CPU.
+"""GGUF for llama.cpp; `minigpt-export`, `minigpt-import` and `minigpt-merge`; what each format keeps; float32, bfloat16 and int8 measured on a CPU.
 
 Docs: https://minigpt-dev.github.io/minigpt/deploy.html.md"""
 
@@ -27,7 +27,6 @@ from minigpt.hf import (
     plain_architecture,
     save_hf,
 )
-
 
 # %% auto #0
 __all__ = ['GGUF_BLOCK', 'GGUF_MODEL', 'EXPORT_FORMATS', 'interleave_rotary', 'gguf_tensors', 'gguf_vocab', 'save_gguf',
@@ -278,11 +277,11 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def import_main(argv: list[str] | None = None) -> int:
-    """Entry point of `minigpt-import FOLDER --out PATH`: a Hugging Face GPT-2 folder as a minigpt
-    checkpoint."""
+    """Entry point of `minigpt-import FOLDER --out PATH`: a Hugging Face GPT-2, Llama or Qwen3
+    folder as a minigpt checkpoint."""
     p = Parser(
         prog='minigpt-import',
-        description="Turn a Hugging Face GPT-2 folder into a minigpt checkpoint.",
+        description="Turn a Hugging Face GPT-2, Llama or Qwen3 folder into a minigpt checkpoint.",
         epilog="Example: minigpt-import ./gpt2 --out gpt2.pt && minigpt-sample --checkpoint "
         "gpt2.pt --prompt 'Hello'",
     )
