@@ -32,6 +32,18 @@ from minigpt.hf import (
 __all__ = ['GGUF_BLOCK', 'GGUF_MODEL', 'EXPORT_FORMATS', 'interleave_rotary', 'gguf_tensors', 'gguf_vocab', 'save_gguf',
            'export_main', 'import_main', 'export_cli', 'import_cli', 'merge_main', 'merge_cli']
 
+# %% ../nbs/27_deploy.ipynb #7fb27b941602401d91542211134fc71a
+def __getattr__(name: str):
+    # the Hugging Face half of this chapter became a chapter of its own: one line naming it
+    from minigpt import hf
+
+    if name in hf.__all__:
+        raise ImportError(
+            f"minigpt.deploy.{name} moved to minigpt.hf (Hugging Face format); import it from "
+            "there."
+        )
+    raise AttributeError(f"module 'minigpt.deploy' has no attribute {name!r}")
+
 # %% ../nbs/27_deploy.ipynb #7623eae2785240b9bd12b16a66d81610
 # minigpt's Llama names -> llama.cpp's GGUF names (per block, then for the whole model)
 GGUF_BLOCK = {
