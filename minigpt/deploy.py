@@ -77,8 +77,10 @@ def gguf_tensors(model: GPT) -> dict[str, torch.Tensor]:
     """A Llama-shaped `model`'s weights under llama.cpp's names and query/key layout (tied: no
     output). With QK-norm (llama.cpp's `qwen3`, which rotates as minigpt does) the rows stay."""
     cfg, out = model.cfg, {}
+    # the rows to reorder, by heads: none for qwen3, which llama.cpp rotates as minigpt does
     heads = {'self_attn.q_proj': cfg.n_head, 'self_attn.k_proj': cfg.n_kv_head or cfg.n_head}
-    heads = {} if cfg.qk_norm else heads
+    if cfg.qk_norm:
+        heads = {}
     for name, w in llama_state_dict(model).items():
         if name in GGUF_MODEL:
             out[GGUF_MODEL[name]] = w
