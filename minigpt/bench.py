@@ -186,6 +186,7 @@ def train_speed(
             train_cfg,
             max_iters=iters,
             warmup_iters=min(train_cfg.warmup_iters, iters - 1),
+            context_warmup_iters=0,  # the steps of a run's steady state: whole blocks
             eval_interval=10**9,
         )
         return tc, _build(model_cfg, tc, dataset, [LRScheduleCB(), GradClipCB(), *callbacks])

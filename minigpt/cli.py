@@ -192,21 +192,22 @@ def configs_from_args(
         train_d.update(file['train'])
     model.update({k: v for k, v in given.items() if k in _MODEL_FIELDS})
     train_d.update({k: v for k, v in given.items() if k in _TRAIN_FIELDS})
-    warmup, iters = (
-        train_d.get('warmup_iters', TrainConfig.warmup_iters),
-        train_d.get('max_iters', TrainConfig.max_iters),
-    )
-    set_by_user = 'warmup_iters' in given or 'warmup_iters' in (
-        file['train'] if hasattr(args, 'config') else {}
-    )
-    # a run shorter than the preset's warm-up
-    if checkpoint is None and not set_by_user and warmup >= iters > 0:
-        train_d['warmup_iters'] = iters // 10
-        if notes is not None:
-            notes.append(
-                f"Warm-up: {iters // 10} steps, a tenth of the {iters}-step run (--warmup-iters "
-                "sets it)."
-            )
+    iters = train_d.get('max_iters', TrainConfig.max_iters)
+    chosen = {**given, **(file['train'] if hasattr(args, 'config') else {})}
+    # a run shorter than a preset's warm-up gets a share of it (a fine-tune has no context warm-up)
+    fits = [('warmup_iters', 10, 'Warm-up', 'a tenth')]
+    if not train_d.get('init_from'):
+        fits.append(('context_warmup_iters', 3, 'Half-block windows', 'a third'))
+    for name, share, what, words in fits:
+        steps = train_d.get(name, getattr(TrainConfig, name))
+        if checkpoint is None and name not in chosen and steps >= iters > 0:
+            train_d[name] = iters // share
+            if notes is not None:
+                flag = '--' + name.replace('_', '-')
+                notes.append(
+                    f"{what}: {iters // share} steps, {words} of the {iters}-step run ({flag} "
+                    "sets it)."
+                )
     train_cfg = TrainConfig.from_dict(train_d)
     if checkpoint is None and not train_cfg.init_from:
         return GPTConfig.from_dict({**preset_model, **model}), train_cfg

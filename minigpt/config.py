@@ -66,8 +66,9 @@ PRESETS = {
             min_lr=2e-4,
             optimizer='muon',
             muon_lr=0.02,
-            max_iters=600,
+            max_iters=650,
             warmup_iters=30,
+            context_warmup_iters=200,
             eval_interval=50,
         ),
     },
@@ -125,6 +126,7 @@ class TrainConfig(ConfigBase):
     min_lr: float = 1e-4  # learning rate at the end of the cosine decay
     max_iters: int = 2000  # optimizer steps in the run
     warmup_iters: int = 100  # steps of linear warm-up
+    context_warmup_iters: int = 0  # first steps on half-block windows (text runs from scratch)
     lr_decay_iters: int | None = None  # step where the decay reaches min_lr (default: max_iters)
     grad_clip: float = 1.0  # clip the global gradient norm to this (0 disables)
     weight_decay: float = 0.1  # decoupled weight decay on matrices (AdamW)
@@ -177,7 +179,7 @@ class TrainConfig(ConfigBase):
                 isinstance(v, int) and not isinstance(v, bool) and v > 0,
                 f"{name} must be a positive integer; got {v!r}.",
             )
-        for name in ('warmup_iters', 'sample_interval', 'cpu_cores'):
+        for name in ('warmup_iters', 'context_warmup_iters', 'sample_interval', 'cpu_cores'):
             v = getattr(self, name)
             check(isinstance(v, int) and v >= 0, f"{name} must be an integer >= 0; got {v!r}.")
         check(

@@ -391,6 +391,9 @@ def train(
         else None
     )
     base = _base_checkpoint(train_cfg, ckpt, base)
+    if base is not None and train_cfg.context_warmup_iters:
+        # a fine-tune's model has learned short contexts already: whole blocks from the start
+        train_cfg = replace(train_cfg, context_warmup_iters=0)
     if ckpt or base:
         source = 'checkpoint' if ckpt else 'base model'
         saved = checkpoint_configs(ckpt)[0] if ckpt else GPTConfig.from_dict(base['model_config'])

@@ -158,6 +158,9 @@ class Trainer:
         self.events = known_events()
         self.iter_num, self.best_val_loss, self.bad_steps = 0, float('inf'), 0
         self.record, self.history = {}, []
+        # windows of text (a conversation's rows hold whole turns)
+        text = isinstance(dataset, TextDataset)
+        self.context_warmup = cfg.context_warmup_iters if text else 0
 
     def __call__(self, event: str):
         if event not in self.events:
@@ -186,16 +189,24 @@ class Trainer:
         "Tokens in one optimizer step, across all workers."
         return (
             self.cfg.batch_size
-            * self.model.cfg.block_size
+            * self.context
             * self.cfg.grad_accum_steps
             * self.parallelism.world_size
         )
+
+    @property
+    def context(self) -> int:
+        """Length of the windows `get_batch` draws now: half the block while training in the
+        context warm-up, else the whole block."""
+        block = self.model.cfg.block_size
+        warming = self.model.training and self.iter_num < self.context_warmup
+        return max(1, block // 2) if warming else block
 
     def get_batch(self, split: str, generator: torch.Generator):
         return self.dataset.get_batch(
             split,
             self.cfg.batch_size,
-            self.model.cfg.block_size,
+            self.context,
             generator,
             self.device,
             shard=(self.parallelism.rank, self.parallelism.world_size),
@@ -209,9 +220,15 @@ class Trainer:
     def summary(self) -> str:
         "One line on what trains where: parameters, device, precision, and how a batch is computed."
         precision = str(self.dtype).removeprefix('torch.')
+        warmup = (
+            f"; windows of {max(1, self.model.cfg.block_size // 2)} for the first "
+            f"{self.context_warmup} steps"
+            if self.context_warmup
+            else ''
+        )
         return (
             f"{self.model.num_params() / 1e6:.2f}M parameters on {self.device}, {precision}, "
-            f"{self.parallelism.describe(self.device)}"
+            f"{self.parallelism.describe(self.device)}{warmup}"
         )
 
     def autocast(self):
