@@ -29,6 +29,7 @@ from minigpt.cpu import keep_freed_memory
 from minigpt.data import TextDataset
 from minigpt.model import GPTConfig
 from minigpt.tracking import core_callbacks
+from ablate_blocks import interval  # beside this script: mean and 95% t-interval
 
 TARGET = 1.886  # nanoGPT's final validation loss on its 2,000-step CPU run
 VARIANTS = {  # name: changes to the `cpu` preset's training settings
@@ -37,7 +38,6 @@ VARIANTS = {  # name: changes to the `cpu` preset's training settings
     'half blocks for 200 steps, 650 steps': dict(context_warmup_iters=200, max_iters=650),
     'half blocks for 300 steps, 600 steps': dict(context_warmup_iters=300, max_iters=600),
 }
-T95 = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776, 5: 2.571, 6: 2.447, 7: 2.365, 8: 2.306, 9: 2.262}
 
 
 def configs(name: str, dtype: str, seed: int = 1337) -> tuple[GPTConfig, TrainConfig]:
@@ -68,12 +68,6 @@ def crossing(evals: list[tuple[int, float]], target: float = TARGET) -> float | 
 def seconds(step: float, short: int, ms_half: float, ms_whole: float) -> float:
     "Training time of the first `step` steps, of which the first `short` train on half blocks."
     return (min(step, short) * ms_half + max(step - short, 0) * ms_whole) / 1e3
-
-
-def interval(xs: list[float]) -> tuple[float, float]:
-    "Mean and the half-width of its 95% t-interval."
-    mean = statistics.fmean(xs)
-    return mean, T95[len(xs) - 1] * statistics.stdev(xs) / len(xs) ** 0.5 if len(xs) > 1 else float('nan')
 
 
 def plot(rows: list[dict], ms: dict, path: str):
