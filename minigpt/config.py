@@ -70,6 +70,7 @@ PRESETS = {
             warmup_iters=30,
             context_warmup_iters=200,
             eval_interval=50,
+            eval_train=False,
         ),
     },
     'nanogpt-cpu': {'model': dict(bias=False), 'train': {}},
@@ -136,6 +137,7 @@ class TrainConfig(ConfigBase):
     grad_accum_steps: int = 1  # micro-batches per optimizer step
     eval_interval: int = 250  # steps between evaluations (and checkpoints)
     eval_iters: int = 20  # batches per split in an evaluation
+    eval_train: bool = True  # score the train split too (off: the running train loss stands in)
     eval_full: bool = False  # score the whole validation text at every evaluation (slower; the last one always is)
     log_interval: int = 10  # steps between metric records
     sample_interval: int = 0  # steps between text samples (0: only at the end)

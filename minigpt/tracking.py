@@ -210,13 +210,15 @@ def plot_metrics(records: list[dict] | str | Path, axs=None):
     )
     if evals:
         ax.plot([r['iter'] for r in evals], [r['val_loss'] for r in evals], 'o-', label='val')
-        ax.plot(
-            [r['iter'] for r in evals],
-            [r['train_eval_loss'] for r in evals],
-            's--',
-            label='train (eval)',
-            alpha=0.7,
-        )
+        # runs with eval_train score the train split too
+        if scored := [r for r in evals if 'train_eval_loss' in r]:
+            ax.plot(
+                [r['iter'] for r in scored],
+                [r['train_eval_loss'] for r in scored],
+                's--',
+                label='train (eval)',
+                alpha=0.7,
+            )
     ax.set_xlabel('step')
     ax.set_ylabel('loss (nats/token)')
     ax.legend()
@@ -439,10 +441,10 @@ class WandbCB(Callback):
 
     def after_eval(self, trainer):
         r = trainer.eval_record
-        self.run.log(
-            {'val/loss': r['val_loss'], 'train/eval_loss': r['train_eval_loss']},
-            step=trainer.iter_num,
-        )
+        logged = {'val/loss': r['val_loss']}
+        if 'train_eval_loss' in r:  # runs with eval_train
+            logged['train/eval_loss'] = r['train_eval_loss']
+        self.run.log(logged, step=trainer.iter_num)
 
     def after_sample(self, trainer):
         import wandb

@@ -262,10 +262,13 @@ class Trainer:
 
     @torch.no_grad()
     def evaluate(self) -> dict[str, float]:
-        "Mean loss over `eval_iters` fixed, seeded batches of each split, in eval mode."
+        """Mean loss over `eval_iters` fixed, seeded batches of each split (the val split alone
+        without `eval_train`), in eval mode."""
         self.model.eval()
         out = {}
         for i, split in enumerate(('train', 'val')):
+            if split == 'train' and not self.cfg.eval_train:
+                continue
             # the same batches at every evaluation
             g = torch.Generator().manual_seed(self.cfg.seed + 1 + i)
             batches = (self.get_batch(split, g) for _ in range(self.cfg.eval_iters))
