@@ -102,7 +102,7 @@ def train_parser() -> argparse.ArgumentParser:
         "no arguments: the 'cpu'\n"
         "preset on the embedded Tiny Shakespeare, characters as tokens, checkpoints in "
         "./checkpoints (on a\n"
-        "2-core CPU: under a minute with bf16 instructions, about 3 minutes without). The defaults "
+        "2-core CPU: under a minute with bf16 instructions, about 2 minutes without). The defaults "
         "below are\n"
         "the 'cpu' preset's; --preset NAME starts from another.",
         epilog=f"presets:\n{presets_table()}\n\nexamples:\n  minigpt-train\n  minigpt-train "

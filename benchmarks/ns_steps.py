@@ -1,0 +1,104 @@
+"""Fewer Newton–Schulz iterations in Muon: cheaper steps; does the default run learn as fast?
+
+    python benchmarks/ns_steps.py --out benchmarks/2026-12-06/ns_steps_float32.json
+
+Muon orthogonalises every update of the blocks' matrices with `ns_steps` Newton–Schulz iterations
+(5, Keller Jordan's choice); on the default CPU model that is about a seventh of a float32 step.
+The variants run the default run (the `cpu` preset) with 5, 4 and 3 iterations. Two phases, as in
+`context_warmup.py`: step times on whole and half blocks (`minigpt.bench.train_speed`, variants
+alternating), then every (variant, seed) trains on one thread, two at a time, evaluating every 25
+steps. Printed per variant: the mean step at which the validation loss reaches 1.886, the training
+time to it, and the final loss, with paired differences to 5 iterations (mean, 95% half-width).
+The benchmark chapter (nbs/30_bench.ipynb) shows the result.
+"""
+from __future__ import annotations
+import argparse, json, os, statistics
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
+import torch
+from minigpt.bench import _build, train_speed, machine_info
+from minigpt.config import TrainConfig, resolve_dtype
+from minigpt.cpu import keep_freed_memory
+from minigpt.data import TextDataset
+from minigpt.model import GPTConfig
+from minigpt.optim import Muon
+from minigpt.tracking import core_callbacks
+from ablate_blocks import interval  # beside this script: mean and 95% t-interval
+from context_warmup import crossing, seconds
+
+NS = [5, 4, 3]
+
+
+def set_ns(n: int):
+    "Make `n` the default `ns_steps` of every Muon built from now on in this process."
+    defaults = list(Muon.__init__.__defaults__)
+    defaults[3] = n  # (lr, momentum, nesterov, ns_steps, ...)
+    Muon.__init__.__defaults__ = tuple(defaults)
+
+
+def train_one(ns: int, seed: int, dtype: str) -> dict:
+    "The default run with `ns` iterations and `seed`, on one thread; its evaluations."
+    torch.set_num_threads(1)
+    keep_freed_memory()
+    set_ns(ns)
+    train = TrainConfig.preset('cpu', device='cpu', dtype=dtype, seed=seed)
+    train = replace(train, eval_interval=25, cpu_cores=1)
+    trainer = _build(GPTConfig.preset('cpu'), train, TextDataset.from_file(), core_callbacks())
+    assert trainer.opt.param_groups[0]['ns_steps'] == ns
+    trainer.fit()
+    evals = [(r['iter'], r['val_loss']) for r in trainer.history if 'val_loss' in r]
+    return dict(ns=ns, seed=seed, evals=evals)
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument('--seeds', type=int, default=4, help='seeds per variant (1337, 1338, ...)')
+    p.add_argument('--rounds', type=int, default=4, help='rounds of step-time measurement')
+    p.add_argument('--dtype', default='float32', help="'auto', 'float32' or 'bfloat16'")
+    p.add_argument('--out', default=None, help='a JSON file')
+    args = p.parse_args()
+    keep_freed_memory()
+    ds, model = TextDataset.from_file(), GPTConfig.preset('cpu')
+    train = TrainConfig.preset('cpu', device='cpu', dtype=args.dtype)
+    shapes = {'whole': model, 'half': replace(model, block_size=model.block_size // 2)}
+    times = {(k, n): [] for k in shapes for n in NS}
+    for r in range(args.rounds):  # alternate, so all meet the same background load
+        for n in NS if r % 2 == 0 else NS[::-1]:
+            set_ns(n)
+            for k in shapes:
+                times[k, n].append(train_speed(shapes[k], train, ds, steps=20)['ms_per_step'])
+    ms = {f'{k}/{n}': statistics.median(v) for (k, n), v in times.items()}
+    print(ms, flush=True)
+    seeds = [1337 + s for s in range(args.seeds)]
+    jobs = [(n, s) for s in seeds for n in NS]
+    with ProcessPoolExecutor(2) as pool:
+        runs = list(pool.map(train_one, *zip(*jobs), [args.dtype] * len(jobs)))
+    ev = {(r['ns'], r['seed']): r['evals'] for r in runs}
+    short = train.context_warmup_iters
+
+    def secs(n, s):
+        return seconds(crossing(ev[n, s]), short, ms[f'half/{n}'], ms[f'whole/{n}'])
+
+    for n in NS:
+        step = statistics.fmean(crossing(ev[n, s]) for s in seeds)
+        mean_secs = statistics.fmean(secs(n, s) for s in seeds)
+        d_secs = interval([secs(n, s) - secs(NS[0], s) for s in seeds])
+        final = statistics.fmean(ev[n, s][-1][1] for s in seeds)
+        d_final = interval([ev[n, s][-1][1] - ev[NS[0], s][-1][1] for s in seeds])
+        print(
+            f"ns {n}: step {step:.0f}, seconds to 1.886 {mean_secs:.1f}"
+            f" (diff {d_secs[0]:+.1f} ± {d_secs[1]:.1f}), final {final:.4f}"
+            f" (diff {d_final[0]:+.4f} ± {d_final[1]:.4f})",
+            flush=True,
+        )
+    if args.out:
+        os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
+        dtype = str(resolve_dtype(args.dtype, torch.device('cpu')))
+        out = dict(machine=machine_info(), dtype=dtype, seeds=seeds, ms=ms)
+        out |= dict(times={f'{k}/{n}': v for (k, n), v in times.items()})
+        out |= dict(evals={f'{n}/{s}': e for (n, s), e in ev.items()})
+        json.dump(out, open(args.out, 'w'), indent=1)
+
+
+if __name__ == '__main__':
+    main()
