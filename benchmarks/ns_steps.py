@@ -50,6 +50,26 @@ def train_one(ns: int, seed: int, dtype: str) -> dict:
     return dict(ns=ns, seed=seed, evals=evals)
 
 
+def summarize(ev: dict, ms: dict, seeds: list[int], short: int) -> list[dict]:
+    """Per variant: the step at 1.886, the training seconds to it and the final val loss per seed,
+    each with its mean and 95% half-width, and the paired differences to the first variant."""
+    per = {}
+    for (n, s), evals in ev.items():
+        step = crossing(evals)
+        secs = seconds(step, short, ms[f'half/{n}'], ms[f'whole/{n}'])
+        per[n, s] = dict(step=step, seconds=secs, final=evals[-1][1])
+    rows = []
+    for n in NS:
+        row = dict(ns=n)
+        for key in ('step', 'seconds', 'final'):
+            row[key] = [per[n, s][key] for s in seeds]
+            row[key + '_mean'], row[key + '_ci95'] = interval(row[key])
+            diffs = [per[n, s][key] - per[NS[0], s][key] for s in seeds]
+            row[key + '_diff'], row[key + '_diff_ci95'] = interval(diffs)
+        rows.append(row)
+    return rows
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument('--seeds', type=int, default=4, help='seeds per variant (1337, 1338, ...)')
@@ -74,21 +94,13 @@ def main():
     with ProcessPoolExecutor(2) as pool:
         runs = list(pool.map(train_one, *zip(*jobs), [args.dtype] * len(jobs)))
     ev = {(r['ns'], r['seed']): r['evals'] for r in runs}
-    short = train.context_warmup_iters
-
-    def secs(n, s):
-        return seconds(crossing(ev[n, s]), short, ms[f'half/{n}'], ms[f'whole/{n}'])
-
-    for n in NS:
-        step = statistics.fmean(crossing(ev[n, s]) for s in seeds)
-        mean_secs = statistics.fmean(secs(n, s) for s in seeds)
-        d_secs = interval([secs(n, s) - secs(NS[0], s) for s in seeds])
-        final = statistics.fmean(ev[n, s][-1][1] for s in seeds)
-        d_final = interval([ev[n, s][-1][1] - ev[NS[0], s][-1][1] for s in seeds])
+    rows = summarize(ev, ms, seeds, train.context_warmup_iters)
+    for row in rows:
+        secs = f"{row['seconds_diff']:+.1f} ± {row['seconds_diff_ci95']:.1f}"
+        final = f"{row['final_diff']:+.4f} ± {row['final_diff_ci95']:.4f}"
         print(
-            f"ns {n}: step {step:.0f}, seconds to 1.886 {mean_secs:.1f}"
-            f" (diff {d_secs[0]:+.1f} ± {d_secs[1]:.1f}), final {final:.4f}"
-            f" (diff {d_final[0]:+.4f} ± {d_final[1]:.4f})",
+            f"ns {row['ns']}: step {row['step_mean']:.0f}, seconds to 1.886 "
+            f"{row['seconds_mean']:.1f} ({secs}), final {row['final_mean']:.4f} ({final})",
             flush=True,
         )
     if args.out:
@@ -96,7 +108,7 @@ def main():
         dtype = str(resolve_dtype(args.dtype, torch.device('cpu')))
         out = dict(machine=machine_info(), dtype=dtype, seeds=seeds, ms=ms)
         out |= dict(times={f'{k}/{n}': v for (k, n), v in times.items()})
-        out |= dict(evals={f'{n}/{s}': e for (n, s), e in ev.items()})
+        out |= dict(evals={f'{n}/{s}': e for (n, s), e in ev.items()}, rows=rows)
         json.dump(out, open(args.out, 'w'), indent=1)
 
 
