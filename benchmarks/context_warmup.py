@@ -70,6 +70,18 @@ def seconds(step: float, short: int, ms_half: float, ms_whole: float) -> float:
     return (min(step, short) * ms_half + max(step - short, 0) * ms_whole) / 1e3
 
 
+def paired(per: dict, name, ref, seeds: list[int], keys) -> dict:
+    """Per key of `per[name, seed]`: the values over the seeds, their mean and 95% half-width, and
+    the paired difference to variant `ref` (same seeds), with its half-width."""
+    row = {}
+    for key in keys:
+        row[key] = [per[name, s][key] for s in seeds]
+        row[key + '_mean'], row[key + '_ci95'] = interval(row[key])
+        diffs = [per[name, s][key] - per[ref, s][key] for s in seeds]
+        row[key + '_diff'], row[key + '_diff_ci95'] = interval(diffs)
+    return row
+
+
 def plot(rows: list[dict], ms: dict, path: str):
     "Mean val loss over the seeds against training time, one line per variant."
     import matplotlib
@@ -127,11 +139,7 @@ def main():
     ref, rows = next(iter(VARIANTS)), []
     for n in VARIANTS:
         row = dict(name=n, changes=VARIANTS[n], evals=[evals[n, s] for s in seeds])
-        for key in ('step', 'seconds', 'run_seconds', 'final'):
-            row[key] = [per[n, s][key] for s in seeds]
-            row[key + '_mean'], row[key + '_ci95'] = interval(row[key])
-            diffs = [per[n, s][key] - per[ref, s][key] for s in seeds]
-            row[key + '_diff'], row[key + '_diff_ci95'] = interval(diffs)
+        row |= paired(per, n, ref, seeds, ('step', 'seconds', 'run_seconds', 'final'))
         rows.append(row)
         print(
             f"| {n} | {row['step_mean']:.0f} | {row['seconds_mean']:.1f} "

@@ -23,8 +23,7 @@ from minigpt.data import TextDataset
 from minigpt.model import GPTConfig
 from minigpt.optim import Muon
 from minigpt.tracking import core_callbacks
-from ablate_blocks import interval  # beside this script: mean and 95% t-interval
-from context_warmup import crossing, seconds
+from context_warmup import crossing, paired, seconds  # beside this script
 
 NS = [5, 4, 3]
 
@@ -58,16 +57,8 @@ def summarize(ev: dict, ms: dict, seeds: list[int], short: int) -> list[dict]:
         step = crossing(evals)
         secs = seconds(step, short, ms[f'half/{n}'], ms[f'whole/{n}'])
         per[n, s] = dict(step=step, seconds=secs, final=evals[-1][1])
-    rows = []
-    for n in NS:
-        row = dict(ns=n)
-        for key in ('step', 'seconds', 'final'):
-            row[key] = [per[n, s][key] for s in seeds]
-            row[key + '_mean'], row[key + '_ci95'] = interval(row[key])
-            diffs = [per[n, s][key] - per[NS[0], s][key] for s in seeds]
-            row[key + '_diff'], row[key + '_diff_ci95'] = interval(diffs)
-        rows.append(row)
-    return rows
+    keys = ('step', 'seconds', 'final')
+    return [dict(ns=n) | paired(per, n, NS[0], seeds, keys) for n in NS]
 
 
 def main():
