@@ -3,19 +3,21 @@ learning from rewards (GRPO, and DPO beside it at equal wall time), each stage t
 its own (its peak memory too), each model asked every task's held-out test problems.
 
 Usage: python benchmarks/chat_path.py [--dtype auto] [--sft-steps 3000] [--rl-steps 300] [--rl-kl 0.1]
+                                      [--rl-task addition] [--rl-prompts N] [--rl-keep-uniform]
                                       [--quick] [--out benchmarks/DATE/chat_path_DTYPE.json]
 
 Stages (the book's tables and `--quick`, CI's reduced run, come from this one script):
-1. pretrain: the default run (`minigpt-train`: the `cpu` preset, 600 steps) on Tiny Shakespeare.
+1. pretrain: the default run (`minigpt-train`: the `cpu` preset and its steps) on Tiny Shakespeare.
 2. sft: `minigpt-train --init-from base --data mix.jsonl`, every task's train problems shuffled into
    one conversation file (`minigpt-tasks`), the preset's settings, `--sft-steps` steps.
-3. rl: `minigpt-rl --init-from sft --task count --kl 0.1` (GRPO, `--rl-steps` steps, a KL penalty to the
-   fine-tuned model that keeps the other tasks' answers where they were).
+3. rl: `minigpt-rl --init-from sft --task addition --kl 0.1` (GRPO, `--rl-steps` steps,
+   a KL penalty to the fine-tuned model that keeps the other tasks' answers where they were).
 4. dpo: the same with `--method dpo`, stopped when it has run as long as the rl stage did.
 5. sft_from_scratch: stage 2 from a fresh model: does pretraining on Shakespeare help?
 6. plain_lines: the issue's baseline, no chat format: the default preset trained from scratch on
    `a+b=c` lines (the addition train problems) for 1,500 steps, asked `a+b=` and read to the newline.
-Greedy accuracy with its 95% interval on each task's first `--n-test` test problems, paired
+Greedy accuracy with its 95% interval on each task's first `--n-test` test problems (addition's first
+`--n-test-addition`), paired
 differences against the SFT model, and the chat's time to its first reply token. The base model
 gets no row: its characters include no digit but 3, so it can't read the problems.
 """
@@ -26,7 +28,7 @@ from pathlib import Path
 STAGES = ('pretrain', 'sft', 'rl', 'dpo', 'sft_from_scratch', 'plain_lines')
 PATH = ('pretrain', 'sft', 'rl')  # the path a user takes; the other stages are comparisons
 TRAIN_PROBLEMS = {'addition': 60_000, 'count': 10_000, 'reverse': 8_000}  # reverse: ~8,900 words
-RL_TASK = 'count'  # the task with room to learn: after fine-tuning, addition is right 98% of the time
+RL_TASK = 'addition'  # the task with room to learn: after fine-tuning, the others are near 100%
 
 
 def _stage(name: str, work: str, args: dict) -> dict:
@@ -77,11 +79,12 @@ def _stage(name: str, work: str, args: dict) -> dict:
                     raise CancelFitException()
 
         method = name.replace('rl', 'grpo')
-        rl = RLConfig(task=args['rl_task'], method=method, kl=args['rl_kl'] if method == 'grpo' else 0.0)
+        rl = RLConfig(task=args['rl_task'], method=method, kl=args['rl_kl'] if method == 'grpo' else 0.0,
+                      prompts=args['rl_prompts'], skip_uniform=args.get('rl_skip_uniform', True))
         learn_from_rewards(rl, cfg,
                            progress=False, overwrite=True, callbacks=[TimeLimit()])
     elif name == 'plain_lines':
-        lines = ''.join(f'{q}={a}\n' for q, a in TASKS['addition'].problems('train', TRAIN_PROBLEMS['addition']))
+        lines = ''.join(f'{q}={a}\n' for q, a in TASKS['addition'].problems('train', args['additions']))
         ds = TextDataset.from_text(lines)
         torch.manual_seed(1337)
         cfg = TrainConfig.preset('cpu', **common, max_iters=1500, warmup_iters=150, out_dir=str(work / name))
@@ -134,13 +137,20 @@ def first_token_seconds(path: Path) -> float:
 def main():
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     p.add_argument('--dtype', default='auto')
-    p.add_argument('--pretrain-steps', type=int, default=600)
+    p.add_argument('--pretrain-steps', type=int, default=None, help="default: the cpu preset's")
     p.add_argument('--sft-steps', type=int, default=3000)
     p.add_argument('--rl-steps', type=int, default=300)
     p.add_argument('--rl-kl', type=float, default=0.1, help="GRPO's KL penalty to the fine-tuned model")
     p.add_argument('--rl-task', default=RL_TASK, help="the task GRPO and DPO practise")
+    p.add_argument('--rl-prompts', type=int, default=None, help="problems per step of GRPO and DPO (RLConfig's)")
+    p.add_argument('--rl-keep-uniform', action='store_true',
+                   help="GRPO trains every answer, uniform groups too (RLConfig.skip_uniform=False)")
     p.add_argument('--rl-lr', type=float, default=None, help="learning rate of GRPO and DPO (default: RL_TRAIN's)")
-    p.add_argument('--n-test', type=int, default=500)
+    p.add_argument('--problems', default=None,
+                   help="train problems per task, e.g. addition=240000,count=40000 (default: TRAIN_PROBLEMS)")
+    p.add_argument('--n-test', type=int, default=500, help="test problems of each task")
+    p.add_argument('--n-test-addition', type=int, default=2000,
+                   help="test problems of addition, the task of the goals (the others have ~1,000)")
     p.add_argument('--work', default=None, help="a previous run's folder: rerun only --stages there")
     p.add_argument('--stages', default=','.join(STAGES), help="which stages to run (default: all)")
     p.add_argument('--keep', action='store_true', help="keep the stages' folder (printed) to rerun stages in")
@@ -151,24 +161,30 @@ def main():
     from minigpt.bench import machine_info
     from minigpt.chat import write_conversations
     from minigpt.checkpoint import load_model
-    from minigpt.config import resolve_dtype
-    from minigpt.rl import RL_TRAIN
+    from minigpt.config import TrainConfig, resolve_dtype
+    from minigpt.rl import RL_TRAIN, RLConfig
     from minigpt.tasks import TASKS, evaluate_task, paired_difference, task_conversation
 
     if args.quick:
-        args.pretrain_steps, args.sft_steps, args.rl_steps, args.n_test = 60, 60, 6, 50
+        args.pretrain_steps, args.sft_steps, args.rl_steps, args.n_test, args.n_test_addition = 60, 60, 6, 50, 50
+    n_test = {t: args.n_test_addition if t == 'addition' else args.n_test for t in TASKS}
+    args.pretrain_steps = args.pretrain_steps or TrainConfig.preset('cpu').max_iters
     dtype = str(resolve_dtype(args.dtype, torch.device('cpu'))).removeprefix('torch.')
     out = Path(args.out or f"benchmarks/{time.strftime('%Y-%m-%d')}/chat_path_{dtype}.json")
     work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix='chat_path_'))
     print(f"stages in {work}", flush=True)
-    problems = dict(TRAIN_PROBLEMS) if not args.quick else {k: v // 20 for k, v in TRAIN_PROBLEMS.items()}
+    wanted_problems = {**TRAIN_PROBLEMS, **{k: int(v) for k, v in (kv.split('=') for kv in (args.problems or '').split(',') if kv)}}
+    problems = dict(wanted_problems) if not args.quick else {k: v // 20 for k, v in TRAIN_PROBLEMS.items()}
     if not (work / 'mix.jsonl').exists():
         convs = [task_conversation(q, a) for t, n in problems.items() for q, a in TASKS[t].problems('train', n)]
         random.Random(0).shuffle(convs)
         write_conversations(convs, work / 'mix.jsonl')
     rl_lr = args.rl_lr or RL_TRAIN['learning_rate']
+    args.rl_prompts = args.rl_prompts or RLConfig().prompts
     settings = dict(dtype=args.dtype, pretrain_steps=args.pretrain_steps, sft_steps=args.sft_steps,
-                    rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl, rl_task=args.rl_task)
+                    rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl, rl_task=args.rl_task,
+                    rl_prompts=args.rl_prompts,
+                    rl_skip_uniform=not args.rl_keep_uniform, additions=problems['addition'])
     stages = json.loads(out.read_text())['stages'] if args.work and out.exists() else {}
     wanted = args.stages.split(',')
     for name in STAGES:
@@ -186,7 +202,7 @@ def main():
         model, tok, _ = load_model(work / rel)
         results[name] = {}
         for task in TASKS:
-            r = evaluate_task(model, tok, task, args.n_test)
+            r = evaluate_task(model, tok, task, n_test[task])
             results[name][task] = {k: r[k] for k in ('n', 'correct', 'accuracy', 'interval', 'right')}
             lo, hi = r['interval']
             print(f"  {name} {task}: {r['accuracy']:.1%} ({lo:.1%} to {hi:.1%})", flush=True)
@@ -199,11 +215,12 @@ def main():
     for name, d in paired.items():
         print(f"  {name} - sft on {t}: {d[t][0]:+.1%} ({d[t][1]:+.1%} to {d[t][2]:+.1%})")
     if (work / 'plain_lines.pt').exists():
-        results['plain_lines'] = {'addition': plain_accuracy(work / 'plain_lines.pt', args.n_test)}
+        results['plain_lines'] = {'addition': plain_accuracy(work / 'plain_lines.pt', n_test['addition'])}
         print(f"  plain lines addition: {results['plain_lines']['addition']['accuracy']:.1%}")
     report = dict(
         machine=machine_info('cpu'), dtype=dtype, quick=args.quick, train_problems=problems,
-        pretrain_steps=args.pretrain_steps, sft_steps=args.sft_steps, rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl, rl_task=args.rl_task, n_test=args.n_test,
+        pretrain_steps=args.pretrain_steps, sft_steps=args.sft_steps, rl_steps=args.rl_steps, rl_lr=rl_lr, rl_kl=args.rl_kl, rl_task=args.rl_task, rl_prompts=args.rl_prompts,
+        rl_skip_uniform=not args.rl_keep_uniform, n_test=n_test,
         stages=stages,
         path_seconds=round(sum(stages[s]['seconds'] for s in PATH), 1) if set(PATH) <= set(stages) else None,
         first_token_seconds=first_token_seconds(work / 'rl' / 'last.pt') if 'rl' in stages else None,

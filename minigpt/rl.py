@@ -48,10 +48,11 @@ class RLConfig(ConfigBase):
 
     task: str = 'addition'  # the task whose checker gives the rewards
     method: str = 'grpo'  # 'grpo' (policy gradient, group baseline) or 'dpo' (preference pairs)
-    prompts: int = 64  # problems per step
+    prompts: int = 192  # problems per step
     group: int = 8  # answers sampled per problem
     temperature: float = 1.0  # for the sampled answers
     kl: float = 0.0  # GRPO: weight of the KL penalty to the starting model (0: none)
+    skip_uniform: bool = True  # GRPO: train only answers with an advantage (uniform groups have none)
     beta: float = 0.1  # DPO: how far the policy may move from the starting model
     problems: int = 5_000  # training problems to draw from
     eval_problems: int = 200  # held-out training-split problems, for the evaluations
@@ -238,7 +239,15 @@ class RewardTrainer(Trainer):
         stats['answer_length'] = sum(map(len, answers)) / len(answers)
         if rl.method == 'grpo':
             values = group_advantages(rewards).flatten().tolist()
-            x, y = answer_batch(prompts, answers, values, tok.end_id)
+            rows = list(range(len(prompts)))
+            if rl.skip_uniform:  # all of a uniform group's advantages are 0: only KL would train
+                rows = [j for j in rows if values[j]] or [0]
+            x, y = answer_batch(
+                [prompts[j] for j in rows],
+                [answers[j] for j in rows],
+                [values[j] for j in rows],
+                tok.end_id,
+            )
         else:  # DPO: a right and a wrong answer of the same problem
             chosen, rejected = [], []
             for p in range(rl.prompts):
