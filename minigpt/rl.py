@@ -52,7 +52,7 @@ class RLConfig(ConfigBase):
     group: int = 8  # answers sampled per problem
     temperature: float = 1.0  # for the sampled answers
     kl: float = 0.0  # GRPO: weight of the KL penalty to the starting model (0: none)
-    skip_uniform: bool = True  # GRPO: train only answers with an advantage (uniform groups have none)
+    skip_uniform: bool = True  # GRPO: train only the answers of mixed groups
     beta: float = 0.1  # DPO: how far the policy may move from the starting model
     problems: int = 5_000  # training problems to draw from
     eval_problems: int = 200  # held-out training-split problems, for the evaluations
