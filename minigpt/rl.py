@@ -238,16 +238,10 @@ class RewardTrainer(Trainer):
         stats = dict(reward=rewards.mean().item(), mixed_groups=mixed)
         stats['answer_length'] = sum(map(len, answers)) / len(answers)
         if rl.method == 'grpo':
-            values = group_advantages(rewards).flatten().tolist()
-            rows = list(range(len(prompts)))
-            if rl.skip_uniform:  # all of a uniform group's advantages are 0: only KL would train
-                rows = [j for j in rows if values[j]] or [0]
-            x, y = answer_batch(
-                [prompts[j] for j in rows],
-                [answers[j] for j in rows],
-                [values[j] for j in rows],
-                tok.end_id,
-            )
+            advantages = group_advantages(rewards).flatten().tolist()
+            # all of a uniform group's advantages are 0: only KL would train on its answers
+            rows = [j for j, a in enumerate(advantages) if a or not rl.skip_uniform] or [0]
+            values = [advantages[j] for j in rows]
         else:  # DPO: a right and a wrong answer of the same problem
             chosen, rejected = [], []
             for p in range(rl.prompts):
@@ -258,15 +252,13 @@ class RewardTrainer(Trainer):
                     chosen.append(good[0])
                     rejected.append(bad[0])
             stats['pairs'] = len(chosen)
-            pick = chosen + rejected or [0]  # no pair: one row, whose loss is zero
-            x, y = answer_batch(
-                [prompts[j] for j in pick],
-                [answers[j] for j in pick],
-                [0.0] * len(pick),
-                tok.end_id,
-            )
-            if not chosen:
-                y.zero_()
+            rows = chosen + rejected or [0]  # no pair: one row, whose loss is zero
+            values = [0.0] * len(rows)
+        x, y = answer_batch(
+            [prompts[j] for j in rows], [answers[j] for j in rows], values, tok.end_id
+        )
+        if rl.method == 'dpo' and len(rows) == 1:  # no pair (a pair is two rows)
+            y.zero_()
         self.stats.append(stats)
         self.sampled += x.numel()
         return x.to(self.device), y.to(self.device)
