@@ -7,7 +7,8 @@ Docs: https://minigpt-dev.github.io/minigpt/cpu.html.md"""
 # %% ../nbs/19_cpu.ipynb #3a7c4699
 from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from functools import partial
 import ctypes, warnings
 import torch
 import torch.nn as nn
@@ -106,9 +107,13 @@ class CPUCores(Parallelism):
     slices run at once, one per core."""
 
     def __init__(
-        self, n: int = 1, threads: int = 1
-    ):  # slices (1: whole batches) and PyTorch threads per slice
+        self,
+        n: int = 1,  # slices (1: whole batches)
+        threads: int = 1,  # PyTorch threads per slice
+        ns_bf16: bool = True,  # Muon's orthogonalisation in bfloat16 when the run's products are
+    ):
         self.split = CoreSplit(n, threads) if n > 1 else None
+        self.ns_bf16 = ns_bf16
 
     def wrap(self, model: nn.Module) -> nn.Module:
         "Put `attend_fp32` in the place of every attention layer's kernel; return `model` itself."
@@ -154,21 +159,27 @@ class CPUCores(Parallelism):
     @contextmanager
     def training(self, trainer):
         """For the whole fit: PyTorch held to the slices' threads, and Muon's orthogonalisation
-        split across the cores too."""
-        if self.split is None:
-            yield
-            return
-        if isinstance(trainer.opt, Muon):
-            trainer.opt.orthogonalize = self.orthogonalize
+        split across the cores too, in bfloat16 when the run computes in it."""
+        low = self.ns_bf16 and trainer.dtype == torch.bfloat16
+        if isinstance(trainer.opt, Muon) and (self.split or low):
+            dtype = torch.bfloat16 if low else None
+            trainer.opt.orthogonalize = partial(self.orthogonalize, dtype=dtype)
         try:
-            with self.split.limit_threads():
+            with self.split.limit_threads() if self.split else nullcontext():
                 yield
         finally:
             vars(trainer.opt).pop('orthogonalize', None)
 
-    def orthogonalize(self, stack: torch.Tensor, steps: int = 5) -> torch.Tensor:
-        "`orthogonalize` of a stack of matrices, the stack cut into one slice per core."
-        return torch.cat(self.split.map_rows(lambda s: orthogonalize(s[0], steps), stack))
+    def orthogonalize(
+        self, stack: torch.Tensor, steps: int = 5, dtype: torch.dtype | None = None
+    ) -> torch.Tensor:
+        """`orthogonalize` of a stack of matrices, computed in `dtype` (None: the stack's own), the
+        stack cut into one slice per core; returned in the stack's dtype."""
+        x = stack if dtype is None else stack.to(dtype)
+        if self.split is None:
+            return orthogonalize(x, steps).to(stack.dtype)
+        slices = self.split.map_rows(lambda s: orthogonalize(s[0], steps), x)
+        return torch.cat(slices).to(stack.dtype)
 
 # %% ../nbs/19_cpu.ipynb #f2c3c970
 def cpu_parallel(
