@@ -1,4 +1,4 @@
-"""Muon's orthogonalisation in bfloat16 in a bfloat16 run: cheaper steps; does the run learn as fast?
+"""Muon's orthogonalisation in bfloat16 in a bfloat16 run: cheaper steps; does it learn as fast?
 
     python benchmarks/ns_dtype.py --out benchmarks/2026-12-07/ns_dtype_bfloat16.json
 
@@ -14,17 +14,18 @@ instructions: elsewhere PyTorch emulates bfloat16 and the step times mean nothin
 The benchmark chapter (nbs/30_bench.ipynb) shows the result.
 """
 from __future__ import annotations
-import argparse, json, os, statistics
+import argparse, json, os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 import torch
-from minigpt.bench import _build, train_speed, machine_info
+from minigpt.bench import _build, machine_info
 from minigpt.config import TrainConfig, cpu_has_bf16
 from minigpt.cpu import CPUCores, keep_freed_memory
 from minigpt.data import TextDataset
 from minigpt.model import GPTConfig
 from minigpt.tracking import core_callbacks
 from context_warmup import crossing, paired, seconds  # beside this script
+from ns_steps import step_times
 
 VARIANTS = {'float32': False, 'bfloat16': True}  # the orthogonalisation's dtype: ns_bf16
 
@@ -55,18 +56,12 @@ def main():
     p.add_argument('--out', default=None, help='a JSON file')
     args = p.parse_args()
     if not cpu_has_bf16():
-        p.error("this CPU has no bf16 instructions: bfloat16 would be emulated; run it on one that has")
+        p.error("this CPU has no bf16 instructions (bfloat16 would be emulated): use one that has")
     keep_freed_memory()
-    ds, model = TextDataset.from_file(), GPTConfig.preset('cpu')
+    ds = TextDataset.from_file()
     train = TrainConfig.preset('cpu', device='cpu', dtype='bfloat16')
-    shapes = {'whole': model, 'half': replace(model, block_size=model.block_size // 2)}
-    times = {(k, n): [] for k in shapes for n in VARIANTS}
-    for r in range(args.rounds):  # alternate, so both meet the same background load
-        for n in VARIANTS if r % 2 == 0 else list(VARIANTS)[::-1]:
-            set_ns_bf16(VARIANTS[n])
-            for k in shapes:
-                times[k, n].append(train_speed(shapes[k], train, ds, steps=20)['ms_per_step'])
-    ms = {f'{k}/{n}': statistics.median(v) for (k, n), v in times.items()}
+    use = lambda n: set_ns_bf16(VARIANTS[n])
+    ms, times = step_times(list(VARIANTS), use, train, ds, args.rounds)
     print(ms, flush=True)
     seeds = [1337 + s for s in range(args.seeds)]
     jobs = [(n, s) for s in seeds for n in VARIANTS]
@@ -78,7 +73,8 @@ def main():
         step = crossing(evals)
         secs = seconds(step, train.context_warmup_iters, ms[f'half/{n}'], ms[f'whole/{n}'])
         per[n, s] = dict(step=step, seconds=secs, final=evals[-1][1])
-    rows = [dict(name=n) | paired(per, n, 'float32', seeds, ('step', 'seconds', 'final')) for n in VARIANTS]
+    keys = ('step', 'seconds', 'final')
+    rows = [dict(name=n) | paired(per, n, 'float32', seeds, keys) for n in VARIANTS]
     for row in rows:
         secs = f"{row['seconds_diff']:+.1f} ± {row['seconds_diff_ci95']:.1f}"
         final = f"{row['final_diff']:+.4f} ± {row['final_diff_ci95']:.4f}"

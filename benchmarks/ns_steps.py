@@ -49,6 +49,21 @@ def train_one(ns: int, seed: int, dtype: str) -> dict:
     return dict(ns=ns, seed=seed, evals=evals)
 
 
+def step_times(variants: list, use, train: TrainConfig, ds, rounds: int) -> tuple[dict, dict]:
+    """Step times of the default model on whole and half blocks for each variant (`use(v)` before
+    measuring it), the variants alternating over `rounds`; the medians by 'whole/v' and 'half/v',
+    and every round's times by (shape, v)."""
+    model = GPTConfig.preset('cpu')
+    shapes = {'whole': model, 'half': replace(model, block_size=model.block_size // 2)}
+    times = {(k, v): [] for k in shapes for v in variants}
+    for r in range(rounds):  # alternate, so all meet the same background load
+        for v in variants if r % 2 == 0 else variants[::-1]:
+            use(v)
+            for k in shapes:
+                times[k, v].append(train_speed(shapes[k], train, ds, steps=20)['ms_per_step'])
+    return {f'{k}/{v}': statistics.median(t) for (k, v), t in times.items()}, times
+
+
 def summarize(ev: dict, ms: dict, seeds: list[int], short: int) -> list[dict]:
     """Per variant: the step at 1.886, the training seconds to it and the final val loss per seed,
     each with its mean and 95% half-width, and the paired differences to the first variant."""
@@ -69,16 +84,9 @@ def main():
     p.add_argument('--out', default=None, help='a JSON file')
     args = p.parse_args()
     keep_freed_memory()
-    ds, model = TextDataset.from_file(), GPTConfig.preset('cpu')
+    ds = TextDataset.from_file()
     train = TrainConfig.preset('cpu', device='cpu', dtype=args.dtype)
-    shapes = {'whole': model, 'half': replace(model, block_size=model.block_size // 2)}
-    times = {(k, n): [] for k in shapes for n in NS}
-    for r in range(args.rounds):  # alternate, so all meet the same background load
-        for n in NS if r % 2 == 0 else NS[::-1]:
-            set_ns(n)
-            for k in shapes:
-                times[k, n].append(train_speed(shapes[k], train, ds, steps=20)['ms_per_step'])
-    ms = {f'{k}/{n}': statistics.median(v) for (k, n), v in times.items()}
+    ms, times = step_times(NS, set_ns, train, ds, args.rounds)
     print(ms, flush=True)
     seeds = [1337 + s for s in range(args.seeds)]
     jobs = [(n, s) for s in seeds for n in NS]
