@@ -24,8 +24,7 @@ from minigpt.cpu import CPUCores, keep_freed_memory
 from minigpt.data import TextDataset
 from minigpt.model import GPTConfig
 from minigpt.tracking import core_callbacks
-from context_warmup import crossing, paired, seconds  # beside this script
-from ns_steps import step_times
+from ns_steps import report, step_times, summarize  # beside this script
 
 VARIANTS = {'float32': False, 'bfloat16': True}  # the orthogonalisation's dtype: ns_bf16
 
@@ -68,21 +67,8 @@ def main():
     with ProcessPoolExecutor(2) as pool:
         runs = list(pool.map(train_one, *zip(*jobs)))
     ev = {(r['name'], r['seed']): r['evals'] for r in runs}
-    per = {}
-    for (n, s), evals in ev.items():
-        step = crossing(evals)
-        secs = seconds(step, train.context_warmup_iters, ms[f'half/{n}'], ms[f'whole/{n}'])
-        per[n, s] = dict(step=step, seconds=secs, final=evals[-1][1])
-    keys = ('step', 'seconds', 'final')
-    rows = [dict(name=n) | paired(per, n, 'float32', seeds, keys) for n in VARIANTS]
-    for row in rows:
-        secs = f"{row['seconds_diff']:+.1f} ± {row['seconds_diff_ci95']:.1f}"
-        final = f"{row['final_diff']:+.4f} ± {row['final_diff_ci95']:.4f}"
-        print(
-            f"{row['name']}: step {row['step_mean']:.0f}, seconds to 1.886 "
-            f"{row['seconds_mean']:.1f} ({secs}), final {row['final_mean']:.4f} ({final})",
-            flush=True,
-        )
+    rows = summarize(ev, ms, seeds, train.context_warmup_iters, list(VARIANTS), 'name')
+    report(rows, 'name', '')
     if args.out:
         os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
         out = dict(machine=machine_info(), dtype='torch.bfloat16', seeds=seeds, ms=ms)

@@ -64,16 +64,29 @@ def step_times(variants: list, use, train: TrainConfig, ds, rounds: int) -> tupl
     return {f'{k}/{v}': statistics.median(t) for (k, v), t in times.items()}, times
 
 
-def summarize(ev: dict, ms: dict, seeds: list[int], short: int) -> list[dict]:
-    """Per variant: the step at 1.886, the training seconds to it and the final val loss per seed,
-    each with its mean and 95% half-width, and the paired differences to the first variant."""
+def summarize(ev: dict, ms: dict, seeds: list[int], short: int, names=NS, key='ns') -> list[dict]:
+    """Per variant (`names`, the first the reference): the step at 1.886, the training seconds to it
+    and the final val loss per seed, each with its mean and 95% half-width, and the paired
+    differences to the reference; each row names its variant under `key`."""
     per = {}
     for (n, s), evals in ev.items():
         step = crossing(evals)
         secs = seconds(step, short, ms[f'half/{n}'], ms[f'whole/{n}'])
         per[n, s] = dict(step=step, seconds=secs, final=evals[-1][1])
     keys = ('step', 'seconds', 'final')
-    return [dict(ns=n) | paired(per, n, NS[0], seeds, keys) for n in NS]
+    return [{key: n} | paired(per, n, names[0], seeds, keys) for n in names]
+
+
+def report(rows: list[dict], key='ns', label='ns '):
+    "Print `summarize`'s rows, one line per variant."
+    for row in rows:
+        secs = f"{row['seconds_diff']:+.1f} ± {row['seconds_diff_ci95']:.1f}"
+        final = f"{row['final_diff']:+.4f} ± {row['final_diff_ci95']:.4f}"
+        print(
+            f"{label}{row[key]}: step {row['step_mean']:.0f}, seconds to 1.886 "
+            f"{row['seconds_mean']:.1f} ({secs}), final {row['final_mean']:.4f} ({final})",
+            flush=True,
+        )
 
 
 def main():
@@ -94,14 +107,7 @@ def main():
         runs = list(pool.map(train_one, *zip(*jobs), [args.dtype] * len(jobs)))
     ev = {(r['ns'], r['seed']): r['evals'] for r in runs}
     rows = summarize(ev, ms, seeds, train.context_warmup_iters)
-    for row in rows:
-        secs = f"{row['seconds_diff']:+.1f} ± {row['seconds_diff_ci95']:.1f}"
-        final = f"{row['final_diff']:+.4f} ± {row['final_diff_ci95']:.4f}"
-        print(
-            f"ns {row['ns']}: step {row['step_mean']:.0f}, seconds to 1.886 "
-            f"{row['seconds_mean']:.1f} ({secs}), final {row['final_mean']:.4f} ({final})",
-            flush=True,
-        )
+    report(rows)
     if args.out:
         os.makedirs(os.path.dirname(args.out) or '.', exist_ok=True)
         dtype = str(resolve_dtype(args.dtype, torch.device('cpu')))

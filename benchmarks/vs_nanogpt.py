@@ -15,6 +15,9 @@ preset); wall time from process start until the validation loss first reaches `-
 nanoGPT's own result), and each run's final validation loss.
 `--mini-args` may be given more than once: each round then runs every minigpt variant as well as nanoGPT, in
 alternating order, e.g. `--mini-args='' --mini-args='--dtype float32'` (the default precision and float32).
+A variant may begin with environment settings, as in a shell: `--mini-args='PYTHONPATH=/tmp/before'
+--mini-args=''` runs the code of another checkout (a `git worktree` of the commit before a change) against
+this one, both as `minigpt-train` with no arguments.
 `--dry-run` prints the commands of the first two rounds and runs nothing (no nanoGPT checkout needed).
 The benchmark chapter (nbs/30_bench.ipynb) quotes its output.
 """
@@ -47,10 +50,16 @@ def mini_speed_cmd(iters: int, out: Path, extra: list[str]) -> list[str]:
     "The `minigpt-bench` command line for nanoGPT's CPU model (the `nanogpt-cpu` preset): `iters` steps, the first 10 not timed."
     return ['minigpt-bench', '--preset', 'nanogpt-cpu', '--device', 'cpu', '--steps', str(iters - 10), '--warmup', '10', '--json', str(out), *extra]
 
-def mini_speed(iters: int, out: Path, extra: list[str]) -> dict:
+def split_env(variant: str) -> tuple[dict, list[str]]:
+    "A variant's leading NAME=VALUE words (environment settings, as in a shell) and its flags."
+    words = variant.split()
+    n = next((i for i, w in enumerate(words) if not re.fullmatch(r'[A-Za-z_]\w*=\S*', w)), len(words))
+    return dict(w.split('=', 1) for w in words[:n]), words[n:]
+
+def mini_speed(iters: int, out: Path, extra: list[str], env: dict | None = None) -> dict:
     "Run `minigpt-bench --preset nanogpt-cpu` (nanoGPT's CPU model) for `iters` steps; per-iteration ms."
     cmd = mini_speed_cmd(iters, out, extra)
-    res = subprocess.run(cmd, capture_output=True, text=True)
+    res = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | (env or {}))
     if res.returncode: raise RuntimeError(f"minigpt-bench failed: {' '.join(cmd)}\n{res.stderr.strip()}")
     return json.loads(out.read_text())['train'][0]
 
@@ -58,11 +67,12 @@ def mini_run_cmd(out: Path, extra: list[str]) -> list[str]:
     "The `minigpt-train` command line (its default preset, `cpu`, plus `extra`)."
     return ['minigpt-train', '--no-progress', '--out', str(out), *extra]
 
-def mini_run(out: Path, extra: list[str]) -> dict:
+def mini_run(out: Path, extra: list[str], env: dict | None = None) -> dict:
     "Run `minigpt-train` (default preset); evaluations with their wall time since launch, total wall time."
     t0 = time.perf_counter()
     err = tempfile.TemporaryFile('w+')  # not a pipe: nobody reads it while the run goes on
-    proc = subprocess.Popen(mini_run_cmd(out, extra), stdout=subprocess.DEVNULL, stderr=err, text=True)
+    proc = subprocess.Popen(mini_run_cmd(out, extra), stdout=subprocess.DEVNULL, stderr=err, text=True,
+                            env=os.environ | (env or {}))
     metrics, seen, evals = out / 'metrics.jsonl', 0, []
     while True:
         done = proc.poll() is not None
@@ -114,12 +124,13 @@ def main():
             if r % 2: order.reverse()
             print(f"round {r + 1}:")
             for who in order:
-                key, extra = ('nano', []) if who == 'nano' else (vkey('mini', who), variants[who].split())
+                key, (env, extra) = ('nano', ({}, [])) if who == 'nano' else (vkey('mini', who), split_env(variants[who]))
+                shown = ' '.join(f'{k}={v}' for k, v in env.items()) + ' ' * bool(env)
                 if who == 'nano':
                     cmd = nano_cmd(args.iters, tmp / f'n{r}', 10**6, args.compile) if args.mode == 'throughput' else nano_cmd(2000, tmp / f'n{r}')
                     print(f"  (cd {args.nanogpt} && {' '.join(cmd)})")
-                elif args.mode == 'throughput': print('  ' + ' '.join(mini_speed_cmd(args.iters, tmp / f'{key}-{r}.json', extra + ['--compile'] * args.compile)))
-                else: print('  ' + ' '.join(mini_run_cmd(tmp / f'{key}-{r}', extra)))
+                elif args.mode == 'throughput': print('  ' + shown + ' '.join(mini_speed_cmd(args.iters, tmp / f'{key}-{r}.json', extra + ['--compile'] * args.compile)))
+                else: print('  ' + shown + ' '.join(mini_run_cmd(tmp / f'{key}-{r}', extra)))
         tmp.rmdir()
         return
     results = dict(date=time.strftime('%Y-%m-%d %H:%M'), cpus=os.cpu_count(), load_start=os.getloadavg()[0], mode=args.mode,
@@ -130,12 +141,12 @@ def main():
         row = {}
         for who in order:
             key = 'nano' if who == 'nano' else vkey('mini', who)
-            extra = [] if who == 'nano' else variants[who].split()
+            env, extra = ({}, []) if who == 'nano' else split_env(variants[who])
             if args.mode == 'throughput':
                 if who == 'nano': row['nano_ms'] = statistics.median(nano_run(args.nanogpt, args.iters, tmp / f'n{r}', 10**6, args.compile)['ms'][10:])
-                else: row[f'{key}_ms'] = mini_speed(args.iters, tmp / f'{key}-{r}.json', extra + ['--compile'] * args.compile)['ms_per_step']
+                else: row[f'{key}_ms'] = mini_speed(args.iters, tmp / f'{key}-{r}.json', extra + ['--compile'] * args.compile, env)['ms_per_step']
             else:
-                res = nano_run(args.nanogpt, 2000, tmp / f'n{r}') if who == 'nano' else mini_run(tmp / f'{key}-{r}', extra)
+                res = nano_run(args.nanogpt, 2000, tmp / f'n{r}') if who == 'nano' else mini_run(tmp / f'{key}-{r}', extra, env)
                 hit = first_at(res['evals'], args.target)
                 row[key] = dict(wall=res['wall'], final_val=res['evals'][-1]['val_loss'], evals=res['evals'],
                                 seconds_to_target=hit and hit['seconds'], iter_at_target=hit and hit['iter'])

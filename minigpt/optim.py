@@ -31,10 +31,14 @@ def orthogonalize(
     tall = X.size(-2) > X.size(-1)
     if tall:
         X = X.mT  # work with the smaller Gram matrix X Xᵀ
+    X = X.reshape(-1, *X.shape[-2:])  # a stack (one matrix: a stack of one)
     for _ in range(steps):
         A = X @ X.mT
-        X = a * X + (b * A + c * A @ A) @ X  # each singular value s becomes a·s + b·s³ + c·s⁵
-    return X.mT if tall else X
+        # X becomes a·X + (b·A + c·A²)·X, so each singular value s becomes a·s + b·s³ + c·s⁵;
+        # baddbmm(M, P, Q, beta, alpha) is beta·M + alpha·(P @ Q), the sum in one pass
+        B = torch.baddbmm(A, A, A, beta=b, alpha=c)
+        X = torch.baddbmm(X, B, X, beta=a)
+    return (X.mT if tall else X).reshape(G.shape)
 
 # %% ../nbs/08_optim.ipynb #69998c21
 class Muon(torch.optim.Optimizer):
