@@ -18,17 +18,16 @@ import argparse, json, os, statistics, time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 import torch
-from minigpt.bench import _build, machine_info
+from minigpt.bench import machine_info
 from minigpt.config import TrainConfig, resolve_dtype
 from minigpt.cpu import keep_freed_memory
 from minigpt.data import TextDataset
 from minigpt.model import GPT, GPTConfig
 from minigpt.run import choose_parallel
-from minigpt.tracking import core_callbacks
 from minigpt.trainer import Trainer
 from ablate_blocks import interval  # beside this script: mean and 95% t-interval
 from context_warmup import TARGET, seconds
-from ns_steps import step_times
+from ns_steps import step_times, train_seed
 
 SIZES = (8, 10, 20)  # batches per evaluation (eval_iters)
 INTERVALS = (25, 50)  # steps between evaluations (eval_interval)
@@ -46,22 +45,21 @@ def scored(trainer: Trainer, sizes=SIZES) -> dict[int, float]:
 
 def train_one(seed: int, dtype: str) -> dict:
     "The default run with `seed` on one thread; its val losses by size every 25 steps."
-    torch.set_num_threads(1)
-    keep_freed_memory()
-    train = TrainConfig.preset('cpu', device='cpu', dtype=dtype, seed=seed)
-    train = replace(train, eval_interval=25, cpu_cores=1)
-    trainer = _build(GPTConfig.preset('cpu'), train, TextDataset.from_file(), core_callbacks())
-    evals, evaluate = [], trainer.evaluate
+    evals = []
 
-    def evaluate_every_size():
-        trainer.evaluate = evaluate  # `scored` calls the real one
-        losses = scored(trainer)
+    def score_every_size(trainer):
+        evaluate = trainer.evaluate
+
+        def evaluate_every_size():
+            trainer.evaluate = evaluate  # `scored` calls the real one
+            losses = scored(trainer)
+            trainer.evaluate = evaluate_every_size
+            evals.append((trainer.iter_num, losses))
+            return {'val_loss': losses[max(SIZES)]}
+
         trainer.evaluate = evaluate_every_size
-        evals.append((trainer.iter_num, losses))
-        return {'val_loss': losses[max(SIZES)]}
 
-    trainer.evaluate = evaluate_every_size
-    trainer.fit()
+    train_seed(seed, dtype, score_every_size)
     return dict(seed=seed, evals=evals)
 
 

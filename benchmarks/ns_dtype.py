@@ -16,15 +16,13 @@ The benchmark chapter (nbs/30_bench.ipynb) shows the result.
 from __future__ import annotations
 import argparse, json, os
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
+from functools import partial
 import torch
-from minigpt.bench import _build, machine_info
+from minigpt.bench import machine_info
 from minigpt.config import TrainConfig, cpu_has_bf16
 from minigpt.cpu import CPUCores, keep_freed_memory
 from minigpt.data import TextDataset
-from minigpt.model import GPTConfig
-from minigpt.tracking import core_callbacks
-from ns_steps import report, step_times, summarize  # beside this script
+from ns_steps import report, step_times, summarize, train_seed  # beside this script
 
 VARIANTS = {'float32': False, 'bfloat16': True}  # the orthogonalisation's dtype: ns_bf16
 
@@ -34,17 +32,14 @@ def set_ns_bf16(on: bool):
     CPUCores.__init__.__defaults__ = (1, 1, on)  # (n, threads, ns_bf16)
 
 
+def check_ns_bf16(trainer, name: str):
+    assert trainer.parallelism.ns_bf16 == VARIANTS[name]
+
+
 def train_one(name: str, seed: int) -> dict:
     "The default run in bfloat16 with the orthogonalisation in `name`, one thread; its evaluations."
-    torch.set_num_threads(1)
-    keep_freed_memory()
     set_ns_bf16(VARIANTS[name])
-    train = TrainConfig.preset('cpu', device='cpu', dtype='bfloat16', seed=seed)
-    train = replace(train, eval_interval=25, cpu_cores=1)
-    trainer = _build(GPTConfig.preset('cpu'), train, TextDataset.from_file(), core_callbacks())
-    assert trainer.parallelism.ns_bf16 == VARIANTS[name]
-    trainer.fit()
-    evals = [(r['iter'], r['val_loss']) for r in trainer.history if 'val_loss' in r]
+    evals = train_seed(seed, 'bfloat16', partial(check_ns_bf16, name=name))
     return dict(name=name, seed=seed, evals=evals)
 
 

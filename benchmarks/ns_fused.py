@@ -19,17 +19,15 @@ from __future__ import annotations
 import argparse, json, os, statistics, time
 from contextlib import nullcontext
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import replace
 import torch
 import minigpt.cpu
-from minigpt.bench import _build, machine_info
+from minigpt.bench import machine_info
 from minigpt.config import TrainConfig, cpu_has_bf16, resolve_dtype
 from minigpt.cpu import CPUCores, keep_freed_memory
 from minigpt.data import TextDataset
 from minigpt.model import GPT, GPTConfig
 from minigpt.optim import NS_COEFFS, Muon, muon_groups, orthogonalize
-from minigpt.tracking import core_callbacks
-from ns_steps import report, step_times, summarize  # beside this script
+from ns_steps import report, step_times, summarize, train_seed  # beside this script
 
 
 def spelled_out(G: torch.Tensor, steps: int = 5, eps: float = 1e-7) -> torch.Tensor:
@@ -93,15 +91,8 @@ def alone(rounds: int) -> dict:
 
 def train_one(form: str, seed: int, dtype: str) -> dict:
     "The default run with `form` and `seed`, on one thread; its evaluations."
-    torch.set_num_threads(1)
-    keep_freed_memory()
     use(form)
-    train = TrainConfig.preset('cpu', device='cpu', dtype=dtype, seed=seed)
-    train = replace(train, eval_interval=25, cpu_cores=1)
-    trainer = _build(GPTConfig.preset('cpu'), train, TextDataset.from_file(), core_callbacks())
-    trainer.fit()
-    evals = [(r['iter'], r['val_loss']) for r in trainer.history if 'val_loss' in r]
-    return dict(form=form, seed=seed, evals=evals)
+    return dict(form=form, seed=seed, evals=train_seed(seed, dtype))
 
 
 def main():

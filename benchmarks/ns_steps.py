@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse, json, os, statistics
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 import torch
 from minigpt.bench import _build, train_speed, machine_info
 from minigpt.config import TrainConfig, resolve_dtype
@@ -35,18 +36,29 @@ def set_ns(n: int):
     Muon.__init__.__defaults__ = tuple(defaults)
 
 
-def train_one(ns: int, seed: int, dtype: str) -> dict:
-    "The default run with `ns` iterations and `seed`, on one thread; its evaluations."
+def train_seed(seed: int, dtype: str, prepare=None) -> list[tuple[int, float]]:
+    """The default run with `seed` on one thread, evaluated every 25 steps, after `prepare(trainer)`
+    (a check or a change before training); its (step, val loss) evaluations."""
     torch.set_num_threads(1)
     keep_freed_memory()
-    set_ns(ns)
     train = TrainConfig.preset('cpu', device='cpu', dtype=dtype, seed=seed)
-    train = replace(train, eval_interval=25, cpu_cores=1)
+    # on 20 batches, as the recorded runs (the cpu preset's evaluations had 20 until 2026-12-07)
+    train = replace(train, eval_interval=25, eval_iters=20, cpu_cores=1)
     trainer = _build(GPTConfig.preset('cpu'), train, TextDataset.from_file(), core_callbacks())
-    assert trainer.opt.param_groups[0]['ns_steps'] == ns
+    if prepare:
+        prepare(trainer)
     trainer.fit()
-    evals = [(r['iter'], r['val_loss']) for r in trainer.history if 'val_loss' in r]
-    return dict(ns=ns, seed=seed, evals=evals)
+    return [(r['iter'], r['val_loss']) for r in trainer.history if 'val_loss' in r]
+
+
+def check_ns(trainer, ns: int):
+    assert trainer.opt.param_groups[0]['ns_steps'] == ns
+
+
+def train_one(ns: int, seed: int, dtype: str) -> dict:
+    "The default run with `ns` iterations and `seed`, on one thread; its evaluations."
+    set_ns(ns)
+    return dict(ns=ns, seed=seed, evals=train_seed(seed, dtype, partial(check_ns, ns=ns)))
 
 
 def step_times(variants: list, use, train: TrainConfig, ds, rounds: int) -> tuple[dict, dict]:
